@@ -1,0 +1,56 @@
+import type { Block, Inline, Line, Message } from '../../core/message.ts';
+
+/**
+ * drbot's neutral messages → Slack Block Kit. Every piece of text is escaped here, so text
+ * typed by a person (`<!channel>`, `<@U…>`) is shown, never broadcast or turned into a mention.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function inlineToMrkdwn(i: Inline): string {
+  if (typeof i === 'string') return escapeMrkdwn(i);
+  if ('bold' in i) return `*${escapeMrkdwn(i.bold)}*`;
+  if ('user' in i) return /^[UW][A-Z0-9]+$/.test(i.user) ? `<@${i.user}>` : escapeMrkdwn(`@${i.user}`);
+  if ('group' in i) return /^S[A-Z0-9]+$/.test(i.group) ? `<!subteam^${i.group}>` : escapeMrkdwn(`@${i.group}`);
+  if ('channel' in i) return /^[CG][A-Z0-9]+$/.test(i.channel) ? `<#${i.channel}>` : escapeMrkdwn(`#${i.channel}`);
+  if ('link' in i) return `<${i.link.replace(/[<>|]/g, '')}|${escapeMrkdwn(i.label).replace(/\|/g, '¦')}>`;
+  if ('code' in i) return '```' + escapeMrkdwn(i.code).replace(/```/g, "'''") + '```';
+  return i.markup;
+}
+
+export const lineToMrkdwn = (l: Line): string => l.map(inlineToMrkdwn).join('');
+
+const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+const mrkdwn = (text: string, max = 3000) => ({ type: 'mrkdwn', text: clip(text, max) || ' ' });
+
+export function toSlackBlocks(blocks: Block[]): Record<string, unknown>[] {
+  return blocks.slice(0, 50).map((b) => {
+    switch (b.type) {
+      case 'header':
+        return { type: 'header', text: { type: 'plain_text', text: clip(b.text, 150), emoji: true } };
+      case 'section':
+        return { type: 'section', text: mrkdwn(b.lines.map(lineToMrkdwn).join('\n')) };
+      case 'fields':
+        return { type: 'section', fields: b.fields.slice(0, 10).map((f) => mrkdwn(`*${escapeMrkdwn(f.label)}*\n${lineToMrkdwn(f.value)}`, 2000)) };
+      case 'context':
+        return { type: 'context', elements: [mrkdwn(b.lines.map(lineToMrkdwn).join('\n'))] };
+      case 'actions':
+        return {
+          type: 'actions',
+          elements: b.buttons.slice(0, 25).map((btn) => ({
+            type: 'button', action_id: btn.action, value: clip(btn.value, 2000),
+            text: { type: 'plain_text', text: clip(btn.label, 75), emoji: true },
+            ...(btn.style ? { style: btn.style } : {}),
+          })),
+        };
+      case 'divider':
+        return { type: 'divider' };
+    }
+  });
+}
+
+/** chat.postMessage / chat.update arguments for a message. */
+export function toSlackMessage(m: Message): { text: string; blocks: Record<string, unknown>[] } {
+  return { text: clip(escapeMrkdwn(m.fallback), 3000), blocks: toSlackBlocks(m.blocks) };
+}

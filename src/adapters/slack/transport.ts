@@ -1,0 +1,111 @@
+import bolt from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Metrics } from '../../http/metrics.ts';
+import { textMessage } from '../../core/message.ts';
+import type { Handlers, Reply } from '../../service/io.ts';
+import { toSlackMessage } from './blocks.ts';
+import { SlackChat, createSlackClient } from './chat.ts';
+import { fromSlackState } from './forms.ts';
+import { boltLogger } from './logger.ts';
+import { SlackHttpReceiver } from './receiver.ts';
+
+const { App, SocketModeReceiver } = bolt;
+
+export interface SlackTransportOptions {
+  botToken: string;
+  apiUrl: string;
+  signingSecret?: string;
+  appToken?: string;
+  handlers: Handlers;
+  log: Logger;
+  metrics: Metrics;
+  /** Slack's own deadline is 3 s; answer "working on it" before then and follow up. */
+  ackBudgetMs?: number;
+}
+
+/**
+ * Slack as a transport: Bolt routes `/dr`, button presses and form submissions to drbot's
+ * handlers over HTTP (`POST /slack/events`) or Socket Mode. The user acting is always the one
+ * in Slack's signed payload.
+ */
+export function createSlackTransport(o: SlackTransportOptions) {
+  const client = createSlackClient(o.botToken, o.apiUrl);
+  const chat = new SlackChat(client);
+  const logger = boltLogger(o.log);
+  const httpReceiver = o.appToken ? undefined : new SlackHttpReceiver({ signingSecret: o.signingSecret ?? '', log: o.log, metrics: o.metrics });
+  const receiver = httpReceiver ?? new SocketModeReceiver({
+    appToken: o.appToken!, logger, installerOptions: { clientOptions: { slackApiUrl: o.apiUrl } },
+  });
+  const app = new App({ token: o.botToken, receiver, logger, clientOptions: { slackApiUrl: o.apiUrl }, ignoreSelf: false });
+  const budget = o.ackBudgetMs ?? 2500;
+
+  /** Runs `work` but acks within the budget: late answers go out as an ephemeral message. */
+  async function withinBudget(work: Promise<Reply>, ackWith: (r: Reply | undefined) => Promise<void>, followUp: (r: Reply) => Promise<void>) {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), budget)));
+    const first = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (first !== 'late') return ackWith(first);
+    await ackWith({ message: textMessage(['Working on it…']) });
+    await followUp(await work);
+  }
+
+  const ephemeral = (r: Reply | undefined) => (r?.message ? { response_type: 'ephemeral' as const, ...toSlackMessage(r.message) } : undefined);
+
+  app.command('/dr', async ({ command, ack }) => {
+    const work = o.handlers.command({
+      requestKey: `slack:cmd:${command.trigger_id}`, userId: command.user_id, channelId: command.channel_id, text: command.text ?? '', triggerId: command.trigger_id,
+    });
+    await withinBudget(work, async (r) => {
+      if (r?.form) {
+        await ack();
+        await chat.openForm(command.trigger_id, r.form);
+      } else await ack(ephemeral(r));
+    }, async (r) => {
+      if (r.message) await chat.postEphemeral(command.channel_id, command.user_id, r.message);
+    });
+  });
+
+  app.action(/^incident\./, async ({ body, action, ack }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    const button = action as { action_id: string; value?: string };
+    const channelId = body.channel?.id;
+    const reply = await o.handlers.action({
+      requestKey: `slack:act:${body.trigger_id}:${button.action_id}`, userId: body.user.id, channelId,
+      action: button.action_id, value: button.value ?? '', triggerId: body.trigger_id,
+    });
+    if (reply.form) await chat.openForm(body.trigger_id, reply.form);
+    else if (reply.message && channelId) await chat.postEphemeral(channelId, body.user.id, reply.message);
+  });
+
+  app.view(/.*/, async ({ body, view, ack }) => {
+    const reply = await o.handlers.form({
+      requestKey: `slack:view:${view.id}:${view.hash}`, userId: body.user.id, callbackId: view.callback_id,
+      values: fromSlackState(view.state.values as never), privateMetadata: view.private_metadata,
+    });
+    if (reply.fieldErrors && Object.keys(reply.fieldErrors).length) {
+      await ack({ response_action: 'errors', errors: reply.fieldErrors });
+      return;
+    }
+    await ack();
+    // A modal has no channel: tell the person in a DM from the bot.
+    if (reply.message) await chat.post(body.user.id, reply.message).catch((e) => o.log.warn({ err: e }, 'could not DM the form result'));
+  });
+
+  app.error(async (e) => {
+    o.metrics.errors.inc({ where: 'bolt' });
+    o.log.error({ err: e }, 'Slack handler error');
+  });
+
+  return {
+    chat,
+    httpReceiver,
+    async start() {
+      if (o.appToken) await (receiver as InstanceType<typeof SocketModeReceiver>).start();
+    },
+    async stop() {
+      if (o.appToken) await (receiver as InstanceType<typeof SocketModeReceiver>).stop();
+    },
+  };
+}

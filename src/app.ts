@@ -1,0 +1,145 @@
+import { hostname } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { ConsoleChat } from './adapters/console/chat.ts';
+import { ConsoleTransport } from './adapters/console/transport.ts';
+import { InProcessRateLimiter, InProcessWakeBus } from './adapters/redis/inProcess.ts';
+import { connectRedis } from './adapters/redis/redis.ts';
+import { createSlackTransport } from './adapters/slack/transport.ts';
+import type { Env } from './config/env.ts';
+import type { Config } from './config/load.ts';
+import { createMetrics } from './http/metrics.ts';
+import { opsRoutes } from './http/ops.ts';
+import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
+import { integrationStatus } from './integrations.ts';
+import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
+import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './scheduler/runner.ts';
+import { handleAction } from './service/actions.ts';
+import { handleCommand } from './service/commands.ts';
+import type { AppContext } from './service/context.ts';
+import { handleFormSubmit } from './service/forms.ts';
+import type { Handlers } from './service/io.ts';
+import { openChannelHandler } from './service/steps/openChannel.ts';
+import { postHandler } from './service/steps/post.ts';
+import type { StepHandler } from './service/steps/types.ts';
+import type { Db } from './store/db.ts';
+import { openStore } from './store/index.ts';
+
+export interface AppOptions {
+  env: Env;
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  /** An already open store (tests); otherwise opened from DATABASE_URL / DRBOT_DATA_DIR. */
+  db?: Db;
+  runner?: Partial<RunnerOptions>;
+  /** Console streams (default: the process's). */
+  stdio?: { input: Readable; out: Writable; err: Writable };
+  /** The user the console types as. */
+  consoleUser?: string;
+  /** Listen address (default all interfaces). */
+  host?: string;
+}
+
+export const WAKE_TOPIC = 'steps';
+
+/** Wires every part together. The only module that knows all of them. */
+export async function createApp(o: AppOptions) {
+  const { env, config, log } = o;
+  const clock = o.clock ?? { now: () => new Date() };
+  const metrics = createMetrics();
+  const db = o.db ?? (await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR }));
+
+  let bus: WakeBus = new InProcessWakeBus();
+  let limiter: RateLimiter = new InProcessRateLimiter();
+  let redisHealth: Health | undefined;
+  let closeRedis = async () => {};
+  if (env.REDIS_URL) {
+    const r = connectRedis(env.REDIS_URL);
+    ({ bus, limiter } = r);
+    redisHealth = r.health;
+    closeRedis = r.close;
+  }
+
+  const useConsole = env.DRBOT_CONSOLE === 'on' || (env.DRBOT_CONSOLE === 'auto' && !env.SLACK_BOT_TOKEN);
+  const stdio = o.stdio ?? { input: process.stdin, out: process.stdout, err: process.stderr };
+  const people = new Map(Object.values(config.contacts.people).filter((p) => p.slack).map((p) => [p.slack!, p.name]));
+  let chat: ChatPort;
+  let slack: ReturnType<typeof createSlackTransport> | undefined;
+  const handlers: Handlers = {
+    command: (input) => handleCommand(ctx, input),
+    action: (input) => handleAction(ctx, input),
+    form: (input) => handleFormSubmit(ctx, input),
+  };
+  if (env.SLACK_BOT_TOKEN && !useConsole) {
+    slack = createSlackTransport({
+      botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN,
+      handlers, log, metrics,
+    });
+    chat = slack.chat;
+  } else {
+    chat = new ConsoleChat((t) => stdio.out.write(`${t}\n`), (id) => people.get(id) ?? id);
+  }
+
+  const worker = env.DRBOT_INSTANCE_ID ?? `${hostname()}:${process.pid}`;
+  let runner: StepRunner;
+  const ctx: AppContext = {
+    db, clock, chat, config, log, metrics,
+    wake: () => {
+      runner?.wake();
+      bus.publish(WAKE_TOPIC).catch(() => undefined);
+    },
+  };
+  const stepHandlers: Record<string, StepHandler> = {
+    'open-channel': openChannelHandler,
+    post: postHandler,
+  };
+  runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...o.runner, worker });
+  await bus.subscribe(WAKE_TOPIC, () => runner.wake());
+
+  const routes: Routes = {
+    ...opsRoutes({ db, redis: redisHealth, metrics }),
+    'POST /slack/events': slack?.httpReceiver
+      ? (req, res) => slack!.httpReceiver!.handle(req, res)
+      : (_req, res) => sendText(res, 404, 'Slack over HTTP is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.\n'),
+  };
+  const server = createHttpServer(routes, log);
+  let consoleDone: Promise<void> | undefined;
+
+  return {
+    ctx,
+    runner,
+    handlers,
+    chat,
+    limiter,
+    port: 0,
+    async start() {
+      this.port = await listen(server, env.PORT, o.host);
+      await slack?.start();
+      runner.start();
+      log.info({ port: this.port, transport: chat.transport, store: db.engine, redis: !!env.REDIS_URL, worker }, 'drbot started');
+      for (const i of integrationStatus(env)) {
+        if (!i.configured) log.info({ integration: i.name, missing: i.missing }, 'integration not configured: its steps are recorded as "not sent (no credentials)"');
+      }
+      if (chat instanceof ConsoleChat) {
+        const lines = integrationStatus(env).map((i) => `  ${i.configured ? '✓' : '–'} ${i.name}${i.configured ? '' : `: not sent (no credentials) — set ${i.missing.join(', ')}`}`);
+        stdio.out.write(`drbot is running (HTTP on port ${this.port}, store: ${db.engine}).\nIntegrations:\n${lines.join('\n')}\n`);
+        const transport = new ConsoleTransport(handlers, chat, stdio, { user: o.consoleUser ?? 'U0CONSOLE' });
+        consoleDone = transport.run();
+      }
+    },
+    /** Resolves when the console's input ends (/quit or end of file); never in Slack mode. */
+    consoleDone: () => consoleDone ?? new Promise<void>(() => undefined),
+    async stop() {
+      await runner.stop();
+      await slack?.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections?.();
+      await bus.close();
+      await closeRedis();
+      if (!o.db) await db.close();
+    },
+  };
+}
+
+export type DrbotApp = Awaited<ReturnType<typeof createApp>>;

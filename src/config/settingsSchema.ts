@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { Severity } from '../core/severity.ts';
+import type { Settings } from '../core/settings.ts';
+import { duration, severityKey } from './fields.ts';
+
+const severitySchema = z.object({
+  name: z.string().min(1).describe('Short name, e.g. Critical'),
+  meaning: z.string().min(1).describe('What this severity means (shown on the card)'),
+  response_sla: duration.describe('Time to acknowledge a page before it escalates'),
+  update_cadence: duration.nullable().describe('Remind the commander when no update came within this; null: only on resolution'),
+  responders: z.array(z.string()).default([]).describe('Contact groups invited to the incident channel on declare'),
+}).strict();
+
+const permissionRule = z
+  .string()
+  .regex(/^(anyone|commander|declarer|group:[\w.-]+)$/, 'expected anyone, commander, declarer or group:<contact group>');
+
+/** drbot.yml: the settings that are not secrets and not chains/runbooks/templates. */
+export const settingsFileSchema = z.object({
+  time_zone: z.string().default('UTC').describe('IANA time zone for times shown to people, e.g. Africa/Lagos'),
+  time_zone_label: z.string().optional().describe('Label after times instead of the offset, e.g. WAT'),
+  channels: z.object({
+    announcements: z.string().min(1).describe('Channel (id or name) where every incident is announced'),
+    engineering: z.string().min(1).describe('Engineering incidents channel (chain steps `to: engineering`)'),
+    alerts: z.string().min(1).describe('Alerts channel (SEV-3 notifications)'),
+  }).strict(),
+  channel_name_pattern: z.string().regex(/\{slug\}|\{n\}/, 'expected a pattern containing {slug} or {n}, e.g. inc-{date}-{slug}')
+    .default('inc-{date}-{slug}').describe('Incident channel name: {date} (YYYYMMDD), {slug} (from the title), {n} (number)'),
+  war_room_url: z.string().url().optional().describe('Bridge link posted by the war-room step'),
+  duplicate_window: duration.prefault('10m').describe('A declare with the title of an open incident declared within this answers with that incident'),
+  severities: z.object({ sev1: severitySchema, sev2: severitySchema, sev3: severitySchema, sev4: severitySchema }).strict(),
+  permissions: z.object({
+    resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
+    downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
+  }).strict().default({ resolve: [], downgrade: [] }),
+}).strict();
+
+export type SettingsFile = z.infer<typeof settingsFileSchema>;
+
+export function toSettings(f: SettingsFile): Settings {
+  const sev = (k: z.infer<typeof severityKey>) => {
+    const s = f.severities[k];
+    return { name: s.name, meaning: s.meaning, responseSlaMs: s.response_sla, updateCadenceMs: s.update_cadence ?? undefined, responders: s.responders };
+  };
+  return {
+    timeZone: f.time_zone,
+    timeZoneLabel: f.time_zone_label,
+    channels: f.channels,
+    channelNamePattern: f.channel_name_pattern,
+    warRoomUrl: f.war_room_url,
+    duplicateWindowMs: f.duplicate_window,
+    severities: { 1: sev('sev1'), 2: sev('sev2'), 3: sev('sev3'), 4: sev('sev4') } as Record<Severity, ReturnType<typeof sev>>,
+    permissions: f.permissions,
+  };
+}

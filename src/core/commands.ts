@@ -1,0 +1,149 @@
+import { DomainError } from './errors.ts';
+import { OPEN_STATUSES, ROLES, type OpenStatus, type Role } from './incident.ts';
+import { looksLikeSeverity, parseSeverity, type Severity } from './severity.ts';
+
+/** `/dr <verb> [INC-<n>] <args>`: what a person typed, parsed and checked, nothing executed. */
+export type Command =
+  | { verb: 'help' }
+  | { verb: 'list' }
+  | { verb: 'declare'; severity?: Severity; title?: string; private: boolean }
+  | { verb: 'status'; ref?: number }
+  | { verb: 'update'; ref?: number; status?: OpenStatus; public: boolean; text: string }
+  | { verb: 'sev'; ref?: number; severity: Severity; reason: string }
+  | { verb: 'assign'; ref?: number; user: string; role: Role }
+  | { verb: 'resolve'; ref?: number; summary: string }
+  | { verb: 'cancel'; ref?: number; reason: string }
+  | { verb: 'reopen'; ref?: number; reason?: string };
+
+export type Verb = Command['verb'];
+
+export const USAGE: Record<Verb, string> = {
+  help: '/dr help',
+  list: '/dr list',
+  declare: '/dr declare <sev1|sev2|sev3|sev4> <title> [--private]   (or /dr declare alone for a form)',
+  status: '/dr status [INC-<n>]',
+  update: '/dr update [INC-<n>] [investigating|identified|monitoring] [--public] <text>',
+  sev: '/dr sev [INC-<n>] <1-4> <reason>',
+  assign: '/dr assign [INC-<n>] <@user> <commander|comms|scribe>',
+  resolve: '/dr resolve [INC-<n>] <summary>',
+  cancel: '/dr cancel [INC-<n>] <reason>   (false alarm: no resolution mail, status page or PIR)',
+  reopen: '/dr reopen [INC-<n>] [reason]',
+};
+
+export const TITLE_MAX = 150;
+export const TEXT_MAX = 3000;
+
+export function helpText(): string {
+  return ['drbot commands (inside an incident channel the INC-<n> is optional):', ...Object.values(USAGE).map((u) => `  ${u}`)].join('\n');
+}
+
+function usage(verb: Verb, message: string): DomainError {
+  return new DomainError('USAGE', message, USAGE[verb]);
+}
+
+/** Removes control characters and folds white space; what is left is what we store. */
+export function cleanText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export function checkTitle(raw: string, verb: Verb = 'declare'): string {
+  const title = cleanText(raw);
+  if (!title) throw usage(verb, 'The title is empty. Say in a few words what is broken, e.g. `Lagos region unreachable`.');
+  if (title.length > TITLE_MAX) {
+    throw usage(verb, `The title is ${title.length} characters; keep it to ${TITLE_MAX} or fewer and put the details in \`/dr update\`.`);
+  }
+  return title;
+}
+
+function checkText(verb: Verb, what: string, raw: string, example: string): string {
+  const text = cleanText(raw);
+  if (!text) throw usage(verb, `The ${what} is empty, e.g. \`${example}\`.`);
+  if (text.length > TEXT_MAX) throw usage(verb, `The ${what} is ${text.length} characters; keep it to ${TEXT_MAX} or fewer.`);
+  return text;
+}
+
+/** `<@U123>`, `<@U123|name>` (Slack) or `@U123` (console) → `U123`. */
+export function parseUserMention(token: string): string | undefined {
+  const m = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token) ?? /^@([UW][A-Z0-9]+)$/.exec(token);
+  return m?.[1];
+}
+
+/** Splits off a leading `INC-<n>` (or `#INC-<n>`). */
+function takeRef(words: string[]): number | undefined {
+  const m = /^#?INC-(\d{1,9})$/i.exec(words[0] ?? '');
+  if (!m) return undefined;
+  words.shift();
+  return Number(m[1]);
+}
+
+function takeFlag(words: string[], flag: string): boolean {
+  const at = words.findIndex((w) => w.toLowerCase() === flag);
+  if (at < 0) return false;
+  words.splice(at, 1);
+  return true;
+}
+
+export function parseCommand(input: string): Command {
+  const words = input.trim().split(/\s+/).filter(Boolean);
+  const verb = (words.shift() ?? 'help').toLowerCase();
+  switch (verb) {
+    case 'help':
+      return { verb: 'help' };
+    case 'list':
+      return { verb: 'list' };
+    case 'declare': {
+      const priv = takeFlag(words, '--private');
+      if (words.length === 0) return { verb: 'declare', private: priv };
+      const severity = parseSeverity(words[0]);
+      if (!severity) {
+        if (looksLikeSeverity(words[0])) {
+          throw usage('declare', `Unknown severity \`${words[0]}\`. Use sev1 (critical), sev2 (major), sev3 (minor) or sev4 (low).`);
+        }
+        throw usage('declare', 'Start with the severity, e.g. `/dr declare sev1 Lagos region unreachable`.');
+      }
+      return { verb: 'declare', severity, title: checkTitle(words.slice(1).join(' ')), private: priv };
+    }
+    case 'status':
+      return { verb: 'status', ref: takeRef(words) };
+    case 'update': {
+      const ref = takeRef(words);
+      const isPublic = takeFlag(words, '--public');
+      const status = (OPEN_STATUSES as readonly string[]).includes(words[0]?.toLowerCase() ?? '')
+        ? (words.shift()!.toLowerCase() as OpenStatus)
+        : undefined;
+      return { verb: 'update', ref, status, public: isPublic, text: checkText('update', 'update text', words.join(' '), '/dr update identified Lagos LB health checks failing') };
+    }
+    case 'sev': {
+      const ref = takeRef(words);
+      const raw = words.shift() ?? '';
+      const severity = parseSeverity(raw);
+      if (!severity) throw usage('sev', raw ? `Unknown severity \`${raw}\`. Use 1, 2, 3 or 4 (sev1 … sev4).` : 'Give the new severity and a reason.');
+      return { verb: 'sev', ref, severity, reason: checkText('sev', 'reason', words.join(' '), '/dr sev 1 second region affected') };
+    }
+    case 'assign': {
+      const ref = takeRef(words);
+      const user = parseUserMention(words[0] ?? '');
+      if (!user) throw usage('assign', 'Mention the person to assign, e.g. `/dr assign @alice commander`.');
+      const role = (words[1] ?? '').toLowerCase();
+      if (!(ROLES as readonly string[]).includes(role) || words.length > 2) {
+        throw usage('assign', `Give one role: ${ROLES.join(', ')}.`);
+      }
+      return { verb: 'assign', ref, user, role: role as Role };
+    }
+    case 'resolve': {
+      const ref = takeRef(words);
+      return { verb: 'resolve', ref, summary: checkText('resolve', 'summary', words.join(' '), '/dr resolve traffic moved to Abuja, Lagos LB replaced') };
+    }
+    case 'cancel': {
+      const ref = takeRef(words);
+      return { verb: 'cancel', ref, reason: checkText('cancel', 'reason', words.join(' '), '/dr cancel false alarm, probe misconfigured') };
+    }
+    case 'reopen': {
+      const ref = takeRef(words);
+      const reason = cleanText(words.join(' '));
+      return { verb: 'reopen', ref, reason: reason || undefined };
+    }
+    default:
+      throw new DomainError('USAGE', `Unknown command \`${verb.slice(0, 40)}\`. Try \`/dr help\`.`, USAGE.help);
+  }
+}

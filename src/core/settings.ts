@@ -1,0 +1,32 @@
+import type { Severity } from './severity.ts';
+
+/** How one severity behaves (drbot.yml `severities`). Durations are in milliseconds. */
+export interface SeveritySettings {
+  name: string;
+  meaning: string;
+  responseSlaMs: number;
+  /** No `/dr update` within this → the commander is reminded; undefined: only on resolution. */
+  updateCadenceMs?: number;
+  /** Contact groups invited to the channel on declare. */
+  responders: string[];
+}
+
+/** Who may do a guarded thing: `commander`, `declarer`, or `group:<contact group>`. */
+export type PermissionRule = string;
+
+export interface Settings {
+  timeZone: string;
+  /** Shown after times instead of the zone's offset, e.g. `WAT`. */
+  timeZoneLabel?: string;
+  channels: { announcements: string; engineering: string; alerts: string };
+  /** e.g. `inc-{date}-{slug}`; `{n}` is the incident number. */
+  channelNamePattern: string;
+  warRoomUrl?: string;
+  severities: Record<Severity, SeveritySettings>;
+  permissions: { resolve: PermissionRule[]; downgrade: PermissionRule[] };
+  /** A declare identical to an open incident's title within this window answers with that incident. */
+  duplicateWindowMs: number;
+}
+
+/** Contact groups flattened to what the core needs: group → Slack user ids. */
+export type GroupMembers = Record<string, string[]>;

@@ -1,0 +1,32 @@
+import client from 'prom-client';
+
+/** drbot's Prometheus metrics; one registry per app so tests and replicas don't share state. */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'drbot_process_' });
+  return {
+    registry,
+    incidentsDeclared: new client.Counter({
+      name: 'drbot_incidents_declared_total', help: 'Incidents declared, by severity', labelNames: ['severity'] as const, registers: [registry],
+    }),
+    openIncidents: new client.Gauge({
+      name: 'drbot_open_incidents', help: 'Open incidents, by severity', labelNames: ['severity'] as const, registers: [registry],
+    }),
+    slackRequestSeconds: new client.Histogram({
+      name: 'drbot_slack_request_duration_seconds', help: 'Time from a Slack request arriving to its ack',
+      labelNames: ['kind'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+    }),
+    errors: new client.Counter({
+      name: 'drbot_errors_total', help: 'Errors, by where they happened', labelNames: ['where'] as const, registers: [registry],
+    }),
+    steps: new client.Counter({
+      name: 'drbot_steps_total', help: 'Scheduled steps finished, by kind and outcome', labelNames: ['kind', 'outcome'] as const, registers: [registry],
+    }),
+    stepLatenessSeconds: new client.Histogram({
+      name: 'drbot_step_lateness_seconds', help: 'How late a step started after it fell due',
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300], registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

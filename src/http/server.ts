@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** `METHOD /path` → handler. Paths are exact; the query string is ignored for matching. */
+export type Routes = Record<string, RouteHandler>;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** drbot's HTTP server: Slack's endpoint and the operational endpoints share one port. */
+export function createHttpServer(routes: Routes, log: Logger): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const handler = routes[`${req.method} ${path}`];
+    if (!handler) {
+      const allowed = Object.keys(routes).filter((k) => k.endsWith(` ${path}`)).map((k) => k.split(' ')[0]);
+      if (allowed.length) {
+        res.setHeader('allow', allowed.join(', '));
+        return sendText(res, 405, `Use ${allowed.join(' or ')} on ${path}.\n`);
+      }
+      return sendText(res, 404, `Not found: ${path}\n`);
+    }
+    Promise.resolve(handler(req, res)).catch((e) => {
+      log.error({ err: e, path }, 'HTTP handler failed');
+      if (!res.headersSent) sendText(res, 500, 'Internal error\n');
+      else res.end();
+    });
+  });
+}
+
+export function listen(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { createApp } from './app.ts';
+import { secretEnvNames } from './config/env.ts';
+import { ConfigError } from './config/errors.ts';
+import { loadConfig } from './config/load.ts';
+import { readEnv, secretValues } from './config/readEnv.ts';
+import { createLogger } from './log.ts';
+
+async function main(): Promise<void> {
+  let env, config;
+  try {
+    env = readEnv();
+    config = loadConfig(env.DRBOT_CONFIG_DIR);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const consoleMode = env.DRBOT_CONSOLE === 'on' || (env.DRBOT_CONSOLE === 'auto' && !env.SLACK_BOT_TOKEN);
+  // On the console, logs would drown what a person reads: warnings only unless asked for more.
+  const level = consoleMode && !process.env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL;
+  const log = createLogger({ level, secrets: secretValues(env, secretEnvNames()) });
+  const app = await createApp({ env, config, log });
+  await app.start();
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ why }, 'drbot stopping');
+    await app.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (consoleMode) app.consoleDone().then(() => stop('console closed'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`drbot failed to start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

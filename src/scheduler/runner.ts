@@ -1,0 +1,214 @@
+import { CHAIN_SOURCE, conditionHolds, type StepCondition } from '../core/chain.ts';
+import { formatDuration } from '../core/duration.ts';
+import type { TimelineEvent } from '../core/incident.ts';
+import { textMessage } from '../core/message.ts';
+import type { StepOutcome } from '../core/steps.ts';
+import { NotConfigured, TransientError } from '../ports.ts';
+import type { AppContext } from '../service/context.ts';
+import { refreshCard } from '../service/cards.ts';
+import { postStep } from '../service/notices.ts';
+import type { StepHandler } from '../service/steps/types.ts';
+import { appendTimeline } from '../store/sql/appendTimeline.ts';
+import { claimDueSteps, nextDueAt, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
+import { finishStep, retryStepLater } from '../store/sql/finishStep.ts';
+import { getIncident } from '../store/sql/getIncident.ts';
+import { listStaleCards } from '../store/sql/listIncidents.ts';
+import { plantSteps } from '../store/sql/plantSteps.ts';
+import { touchIncident } from '../store/sql/setIncidentChannel.ts';
+import { retryDelayMs } from './backoff.ts';
+
+export interface RunnerOptions {
+  /** This replica's name in leases. */
+  worker: string;
+  leaseMs: number;
+  batch: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Longest sleep without a wake-up (other replicas' new steps are seen within this). */
+  idleMs: number;
+  /** A step that starts later than this after it fell due is marked late in the timeline. */
+  lateAfterMs: number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
+  leaseMs: 60_000, batch: 20, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000,
+};
+
+/**
+ * The durable schedule's worker: claims due steps with a lease, sends them outside any
+ * transaction, and writes each outcome with its done mark and timeline entry in one transaction.
+ */
+export class StepRunner {
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private woken = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly handlers: Record<string, StepHandler>,
+    private readonly opts: RunnerOptions,
+  ) {}
+
+  /** Claims and runs one batch of due steps, then redraws stale cards. Returns how many ran. */
+  async runDue(): Promise<number> {
+    const claimed = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
+    // Steps of one incident run in due order; different incidents run side by side.
+    const byIncident = new Map<number, ClaimedStep[]>();
+    for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
+    await Promise.all([...byIncident.values()].map(async (steps) => {
+      for (const s of steps) await this.track(this.runOne(s));
+    }));
+    await this.refreshStaleCards();
+    return claimed.length;
+  }
+
+  private async track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inFlight.delete(p);
+    }
+  }
+
+  private async refreshStaleCards(): Promise<void> {
+    for (const id of await listStaleCards(this.ctx.db)) {
+      await refreshCard(this.ctx, id).catch((e) => {
+        this.ctx.metrics.errors.inc({ where: 'card' });
+        this.ctx.log.warn({ err: e, incident: id }, 'card refresh failed; will try again');
+      });
+    }
+  }
+
+  private async runOne(step: ClaimedStep): Promise<void> {
+    const { ctx, opts } = this;
+    const startedAt = ctx.clock.now();
+    const lateMs = Math.max(0, startedAt.getTime() - step.dueAt.getTime());
+    ctx.metrics.stepLatenessSeconds.observe(lateMs / 1000);
+    const incident = await getIncident(ctx.db, step.incidentId);
+    let outcome: StepOutcome;
+    try {
+      if (!incident) throw new Error(`incident ${step.incidentId} is gone`);
+      const handler = this.handlers[step.kind];
+      if (!handler) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
+      else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
+        outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
+      } else outcome = await withTimeout(handler(ctx, step, incident), opts.leaseMs - 5_000, step.kind);
+    } catch (e) {
+      if (e instanceof NotConfigured) outcome = { status: 'skipped', detail: e.message };
+      else if (step.attempts < opts.maxAttempts) {
+        const retryAt = new Date(ctx.clock.now().getTime() + retryDelayMs(step.attempts, {
+          baseMs: opts.backoffBaseMs, maxMs: opts.backoffMaxMs, retryAfterMs: e instanceof TransientError ? e.retryAfterMs : undefined,
+        }));
+        ctx.log.warn({ err: e, step: step.stepId, incident: step.incidentId, attempt: step.attempts, retryAt }, 'step failed; will retry');
+        await retryStepLater(ctx.db, { id: step.id, worker: opts.worker, error: errorText(e), retryAt });
+        ctx.metrics.steps.inc({ kind: step.kind, outcome: 'retry' });
+        this.wake();
+        return;
+      } else outcome = { status: 'failed', detail: `${errorText(e)} (after ${step.attempts} tries)` };
+    }
+    await this.finish(step, outcome, { lateMs, startedAt });
+  }
+
+  private async finish(step: ClaimedStep, outcome: StepOutcome, t: { lateMs: number; startedAt: Date }): Promise<void> {
+    const { ctx, opts } = this;
+    const at = ctx.clock.now();
+    const late = t.lateMs > opts.lateAfterMs ? ` (late by ${formatDuration(t.lateMs)})` : '';
+    const twice = step.reclaimed && outcome.status === 'done' ? ' — may have been sent twice (drbot stopped mid-send)' : '';
+    const event: TimelineEvent = {
+      type: 'step', at, actor: 'drbot',
+      text: `${step.label}: ${outcome.status === 'done' ? 'sent' : outcome.status} — ${outcome.detail}${late}${twice}`,
+      data: { stepId: step.stepId, kind: step.kind, status: outcome.status, dueAt: step.dueAt.toISOString(), startedAt: t.startedAt.toISOString(), lateMs: t.lateMs, attempts: step.attempts, maybeRepeated: step.reclaimed },
+    };
+    const result = { ...('result' in outcome ? outcome.result : {}), lateMs: t.lateMs, maybeRepeated: step.reclaimed };
+    const written = await ctx.db.transaction(async (tx) => {
+      if (!(await finishStep(tx, { id: step.id, worker: opts.worker, outcome, at, result }))) return false;
+      await appendTimeline(tx, step.incidentId, [event]);
+      if (step.source === CHAIN_SOURCE) await touchIncident(tx, step.incidentId);
+      if (outcome.status === 'failed' && step.kind !== 'post') {
+        await plantSteps(tx, step.incidentId, [postStep(`failed-${step.stepId}-${step.id}`, 'Report a failed step', 'incident',
+          textMessage([{ bold: `✗ ${step.label} failed` }, `: ${outcome.detail}. The rest of the chain goes on.`]), at)]);
+      }
+      return true;
+    });
+    if (!written) ctx.log.warn({ step: step.stepId, incident: step.incidentId }, 'lost the lease before finishing; another worker re-ran this step');
+    ctx.metrics.steps.inc({ kind: step.kind, outcome: outcome.status });
+  }
+
+  /** Something may be due now: cut the current sleep short. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let ran = 0;
+      try {
+        this.woken = false;
+        ran = await this.runDue();
+      } catch (e) {
+        this.ctx.metrics.errors.inc({ where: 'scheduler' });
+        this.ctx.log.error({ err: e }, 'scheduler pass failed');
+      }
+      if (!this.running) break;
+      if (ran >= this.opts.batch || this.woken) continue;
+      await this.sleep(await this.sleepMs());
+    }
+  }
+
+  private async sleepMs(): Promise<number> {
+    try {
+      const next = await nextDueAt(this.ctx.db);
+      const until = next ? next.getTime() - this.ctx.clock.now().getTime() : this.opts.idleMs;
+      return Math.max(0, Math.min(this.opts.idleMs, until));
+    } catch {
+      return this.opts.idleMs;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakeUp = done;
+    }).then(() => {
+      this.wakeUp = undefined;
+    });
+  }
+
+  /** Stops claiming and waits for the steps in flight to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e).slice(0, 300);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new TransientError(`${what} took longer than ${formatDuration(ms)}`)), ms);
+    }),
+  ]);
+}

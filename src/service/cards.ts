@@ -1,0 +1,18 @@
+import { incidentCard } from '../core/card.ts';
+import { getIncident } from '../store/sql/getIncident.ts';
+import { listSteps } from '../store/sql/listSteps.ts';
+import { setCardPosted } from '../store/sql/setIncidentChannel.ts';
+import type { AppContext } from './context.ts';
+
+/**
+ * Redraws an incident's card in place when the stored incident is newer than the posted card.
+ * Idempotent (`chat.update` with the latest state), so two replicas doing it at once is harmless.
+ */
+export async function refreshCard(ctx: AppContext, incidentId: number): Promise<boolean> {
+  const i = await getIncident(ctx.db, incidentId);
+  if (!i?.cardTs || !i.channelId || i.cardVersion >= i.version) return false;
+  const card = incidentCard(i, ctx.config.settings, ctx.clock.now(), await listSteps(ctx.db, i.id));
+  await ctx.chat.update(i.channelId, i.cardTs, card);
+  await setCardPosted(ctx.db, i.id, i.cardTs, i.version);
+  return true;
+}

@@ -1,0 +1,174 @@
+import { incidentCard } from '../core/card.ts';
+import { planSeverityChange, CHAIN_SOURCE } from '../core/chain.ts';
+import { helpText, parseCommand, USAGE, type Command } from '../core/commands.ts';
+import { isDomainError } from '../core/errors.ts';
+import * as domain from '../core/incident.ts';
+import { incidentRef } from '../core/incident.ts';
+import { textMessage, type Line, type Message } from '../core/message.ts';
+import { severityLabel } from '../core/severity.ts';
+import { formatTime } from '../core/time.ts';
+import { listOpenIncidents } from '../store/sql/listIncidents.ts';
+import { listSteps } from '../store/sql/listSteps.ts';
+import { changeIncident } from './change.ts';
+import type { AppContext } from './context.ts';
+import { declareIncident } from './declare.ts';
+import { declareForm } from './forms.ts';
+import type { CommandInput, Reply } from './io.ts';
+import { postStep } from './notices.ts';
+import { findTarget } from './target.ts';
+
+/** `/dr …` from any transport. Never throws for bad input: a refusal is a reply. */
+export async function handleCommand(ctx: AppContext, input: CommandInput): Promise<Reply> {
+  try {
+    return await runCommand(ctx, input, parseCommand(input.text));
+  } catch (e) {
+    return refusal(e);
+  }
+}
+
+/** A command built by a form or a button rather than typed. */
+export async function runCommandSafely(ctx: AppContext, input: CommandInput, cmd: Command): Promise<Reply> {
+  try {
+    return await runCommand(ctx, input, cmd);
+  } catch (e) {
+    return refusal(e);
+  }
+}
+
+export function refusal(e: unknown): Reply {
+  if (!isDomainError(e)) throw e;
+  const lines: Line[] = [[e.message]];
+  if (e.usage) lines.push(['Usage: ', { code: e.usage }]);
+  return { refused: true, message: textMessage(...lines) };
+}
+
+async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): Promise<Reply> {
+  const now = ctx.clock.now();
+  const { settings } = ctx.config;
+  const req = { requestKey: input.requestKey, userId: input.userId, channelId: input.channelId, usage: USAGE[cmd.verb] };
+  const when = (d: Date) => formatTime(d, settings.timeZone, settings.timeZoneLabel);
+  const who = input.userId;
+
+  switch (cmd.verb) {
+    case 'help':
+      return { message: textMessage([{ code: helpText() }]) };
+
+    case 'list': {
+      const open = await listOpenIncidents(ctx.db);
+      if (!open.length) return { message: textMessage(['No open incidents.']) };
+      return {
+        message: textMessage(
+          [{ bold: `${open.length} open incident${open.length > 1 ? 's' : ''}` }],
+          ...open.map((i): Line => [
+            `${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.status} · ${i.title} · since ${when(i.declaredAt)}`,
+            ...(i.channelId ? [' · ', { channel: i.channelId }] : []),
+          ]),
+        ),
+      };
+    }
+
+    case 'declare':
+      if (!cmd.severity || !cmd.title) {
+        if (!input.triggerId) return { refused: true, message: textMessage(['Give a severity and a title.'], ['Usage: ', { code: USAGE.declare }]) };
+        return { form: declareForm(cmd.private) };
+      }
+      return declareIncident(ctx, { requestKey: input.requestKey, userId: who, title: cmd.title, severity: cmd.severity, private: cmd.private });
+
+    case 'status': {
+      const i = await findTarget(ctx.db, cmd.ref, input.channelId, req.usage);
+      return { message: incidentCard(i, settings, now, await listSteps(ctx.db, i.id)) };
+    }
+
+    case 'update': {
+      const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {
+        const change = domain.update(i, { text: cmd.text, status: cmd.status, public: cmd.public, by: who, at: now });
+        const head = `Update${cmd.status ? ` (${cmd.status})` : ''} from `;
+        return {
+          change,
+          plant: [postStep(`update-${change.incident.version}`, 'Post the update', 'incident', note([head, { user: who }, ': ', cmd.text]), now)],
+          reply: { message: textMessage([`Update posted to ${incidentRef(i.id)}.`]) },
+        };
+      });
+      return reply;
+    }
+
+    case 'sev': {
+      const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, async (i, tx) => {
+        const change = domain.changeSeverity(i, { severity: cmd.severity, reason: cmd.reason, by: who, at: now }, settings, ctx.config.groups);
+        const replan = planSeverityChange(i, cmd.severity, ctx.config.chains, await listSteps(tx, i.id), now);
+        const text = `Severity ${severityLabel(i.severity)} → ${severityLabel(cmd.severity)} by `;
+        return {
+          change,
+          plant: [...replan.add, postStep(`sev-${change.incident.version}`, 'Post the severity change', 'incident', note([text, { user: who }, `: ${cmd.reason}`]), now)],
+          cancel: { stepIds: replan.cancel },
+          reply: { message: textMessage([`${incidentRef(i.id)} is now ${severityLabel(cmd.severity)}. ${replan.add.length} chain step(s) added, ${replan.cancel.length} cancelled.`]) },
+        };
+      });
+      return reply;
+    }
+
+    case 'assign': {
+      const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {
+        const change = domain.assign(i, { user: cmd.user, role: cmd.role, by: who, at: now });
+        return {
+          change,
+          plant: [postStep(`assign-${change.incident.version}`, 'Post the assignment', 'incident', note([{ user: cmd.user }, ` is now ${cmd.role} (assigned by `, { user: who }, ').']), now)],
+          reply: { message: textMessage([{ user: cmd.user }, ` is ${cmd.role} of ${incidentRef(i.id)}.`]) },
+        };
+      });
+      return reply;
+    }
+
+    case 'resolve': {
+      const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {
+        const change = domain.resolve(i, { summary: cmd.summary, by: who, at: now }, settings, ctx.config.groups);
+        const v = change.incident.version;
+        const text: Line = [{ bold: `${incidentRef(i.id)} resolved` }, ' by ', { user: who }, `: ${cmd.summary}`];
+        return {
+          change,
+          cancel: { source: CHAIN_SOURCE },
+          plant: [
+            postStep(`resolved-${v}`, 'Post the resolution', 'incident', note(text), now),
+            postStep(`resolved-announce-${v}`, 'Announce the resolution', 'announcements', note([...text, ` (${i.title})`]), now),
+          ],
+          reply: { message: textMessage([`${incidentRef(i.id)} resolved. Pending notifications cancelled.`]) },
+        };
+      });
+      return reply;
+    }
+
+    case 'cancel': {
+      const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {
+        const change = domain.cancel(i, { reason: cmd.reason, by: who, at: now }, settings, ctx.config.groups);
+        const v = change.incident.version;
+        const text: Line = [{ bold: `${incidentRef(i.id)} cancelled (false alarm)` }, ' by ', { user: who }, `: ${cmd.reason}`];
+        return {
+          change,
+          cancel: { source: CHAIN_SOURCE },
+          plant: [
+            postStep(`cancelled-${v}`, 'Post the cancellation', 'incident', note(text), now),
+            postStep(`cancelled-announce-${v}`, 'Announce the cancellation', 'announcements', note([...text, ` (${i.title})`]), now),
+          ],
+          reply: { message: textMessage([`${incidentRef(i.id)} cancelled as a false alarm.`]) },
+        };
+      });
+      return reply;
+    }
+
+    case 'reopen': {
+      const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {
+        const change = domain.reopen(i, { by: who, at: now, reason: cmd.reason });
+        return {
+          change,
+          plant: [postStep(`reopened-${change.incident.version}`, 'Post the reopening', 'incident', note([{ bold: `${incidentRef(i.id)} reopened` }, ' by ', { user: who }, cmd.reason ? `: ${cmd.reason}` : '.']), now)],
+          reply: { message: textMessage([`${incidentRef(i.id)} reopened.`]) },
+        };
+      });
+      return reply;
+    }
+  }
+}
+
+function note(line: Line): Message {
+  return textMessage(line);
+}

@@ -1,0 +1,53 @@
+import type { Form, FormValues } from '../core/form.ts';
+import type { Message } from '../core/message.ts';
+
+/** Transport-neutral inputs: the Slack adapter and the console both produce these. */
+export interface CommandInput {
+  /** Same for a retry of the same request (Slack: the trigger id). */
+  requestKey: string;
+  userId: string;
+  channelId: string;
+  text: string;
+  triggerId?: string;
+}
+
+export interface ActionInput {
+  requestKey: string;
+  userId: string;
+  channelId?: string;
+  action: string;
+  value: string;
+  triggerId?: string;
+}
+
+export interface FormInput {
+  requestKey: string;
+  userId: string;
+  callbackId: string;
+  values: FormValues;
+  privateMetadata: string;
+}
+
+/** What the person who acted sees: an ephemeral answer, and/or a form to fill in. */
+export interface Reply {
+  message?: Message;
+  /** True when the request was refused (the console prints it on stderr). */
+  refused?: boolean;
+  form?: Form;
+  /** Set when this request declared a new incident. */
+  declaredIncident?: number;
+}
+
+/** A form submission's answer: field errors keep the form open, otherwise it closes. */
+export interface FormReply {
+  fieldErrors?: Record<string, string>;
+  message?: Message;
+  declaredIncident?: number;
+}
+
+/** The inbound side every transport (Slack HTTP, Socket Mode, console) feeds. */
+export interface Handlers {
+  command(input: CommandInput): Promise<Reply>;
+  action(input: ActionInput): Promise<Reply>;
+  form(input: FormInput): Promise<FormReply>;
+}

@@ -1,0 +1,49 @@
+import pg from 'pg';
+import type { Db, Queryable } from './db.ts';
+
+// int8 (count(*), bigint sums) as numbers: drbot's counts are far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function fromPg(pool: pg.Pool): Db {
+  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<T>(text: string, params?: unknown[]) {
+      return (await c.query(text, params as unknown[])).rows as T[];
+    },
+  });
+  return {
+    engine: 'pg',
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export function connectPg(url: string, opts: { max?: number; schema?: string } = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    // Every connection of a test gets its own schema; production uses `public`.
+    options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
+  });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return fromPg(pool);
+}

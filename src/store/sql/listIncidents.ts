@@ -1,0 +1,33 @@
+import type { Queryable } from '../db.ts';
+import { toIncident, type IncidentRow, type StoredIncident } from '../rows.ts';
+
+export async function listOpenIncidents(q: Queryable): Promise<StoredIncident[]> {
+  const rows = await q.query<IncidentRow>(
+    `SELECT * FROM incidents WHERE status IN ('investigating', 'identified', 'monitoring') ORDER BY severity, declared_at`,
+  );
+  return rows.map(toIncident);
+}
+
+/** An open incident with the same title declared since `since` (a repeated declare). */
+export async function findRecentOpenByTitle(q: Queryable, title: string, since: Date): Promise<StoredIncident | undefined> {
+  const [row] = await q.query<IncidentRow>(
+    `SELECT * FROM incidents
+      WHERE lower(title) = lower($1) AND declared_at >= $2 AND status IN ('investigating', 'identified', 'monitoring')
+      ORDER BY id DESC LIMIT 1`,
+    [title, since],
+  );
+  return row && toIncident(row);
+}
+
+export async function countIncidentsBySeverity(q: Queryable): Promise<{ severity: number; open: number }[]> {
+  return q.query(
+    `SELECT severity, count(*) FILTER (WHERE status IN ('investigating', 'identified', 'monitoring'))::int AS open
+       FROM incidents GROUP BY severity ORDER BY severity`,
+  );
+}
+
+/** Incidents whose posted card shows an older version than the stored one. */
+export async function listStaleCards(q: Queryable): Promise<number[]> {
+  const rows = await q.query<{ id: number }>('SELECT id FROM incidents WHERE card_ts IS NOT NULL AND card_version < version ORDER BY id');
+  return rows.map((r) => r.id);
+}
