@@ -66,3 +66,92 @@ export interface Health {
   /** Throws when the dependency cannot be reached. */
   ping(): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------
+// Outbound integrations. Each adapter throws NotConfigured when its credentials are missing,
+// TransientError for what is worth retrying (429 with Retry-After, 5xx, network), and a plain
+// Error for a refusal that retrying will not fix (4xx).
+
+/** PagerDuty: Events API v2 for pages, REST API to read acknowledgements back. */
+export interface PageRequest {
+  /** Ties repeats together: the same key never opens a second PagerDuty incident. */
+  dedupKey: string;
+  summary: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
+  source: string;
+  /** Events API v2 routing key; the adapter falls back to PAGERDUTY_ROUTING_KEY. */
+  routingKey?: string;
+  links?: { href: string; text: string }[];
+  customDetails?: Record<string, unknown>;
+}
+
+export interface PagerPort {
+  trigger(p: PageRequest): Promise<{ dedupKey: string }>;
+  acknowledge(dedupKey: string, routingKey?: string): Promise<void>;
+  resolve(dedupKey: string, routingKey?: string): Promise<void>;
+  /** Whether the PagerDuty incident behind `dedupKey` was acknowledged (REST API); undefined if none found. */
+  acknowledgement(dedupKey: string): Promise<{ acknowledged: boolean; by?: string; at?: Date } | undefined>;
+}
+
+export interface Mail {
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export interface MailerPort {
+  send(m: Mail): Promise<{ messageId: string; accepted: string[] }>;
+}
+
+/** Route 53 record sets, as drbot needs them (weighted and failover routing). */
+export interface DnsRecordSet {
+  name: string;
+  type: string;
+  ttl?: number;
+  setIdentifier?: string;
+  weight?: number;
+  failover?: 'PRIMARY' | 'SECONDARY';
+  healthCheckId?: string;
+  records?: string[];
+  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+}
+
+export interface DnsChange {
+  action: 'CREATE' | 'DELETE' | 'UPSERT';
+  recordSet: DnsRecordSet;
+}
+
+export interface DnsPort {
+  listRecordSets(zoneId: string, name: string, type?: string): Promise<DnsRecordSet[]>;
+  changeRecordSets(zoneId: string, changes: DnsChange[], comment: string): Promise<{ changeId: string; status: 'PENDING' | 'INSYNC' }>;
+  getChange(changeId: string): Promise<'PENDING' | 'INSYNC'>;
+  healthCheckStatus(healthCheckId: string): Promise<{ healthy: boolean; observations: { region: string; status: string }[] }>;
+}
+
+/** Recovery actions other than DNS: a signed webhook, or a program run without a shell. */
+export interface ActionRunnerPort {
+  http(a: { url: string; method: 'POST' | 'PUT'; body: unknown; idempotencyKey: string; timeoutMs: number }): Promise<{ status: number; body: string }>;
+  exec(argv: string[], o: { timeoutMs: number; env?: Record<string, string>; cwd?: string }): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>;
+}
+
+/** GitHub: the PIR pull request and tracking issues. Creation searches first (idempotent by marker). */
+export interface TrackerPort {
+  /** Finds an issue carrying `marker` in its body, or creates it. */
+  ensureIssue(i: { marker: string; title: string; body: string; labels: string[]; assignees?: string[] }): Promise<{ number: number; url: string; created: boolean }>;
+  issueState(number: number): Promise<{ state: 'open' | 'closed'; assignees: string[]; url: string }>;
+  /** Finds an open PR from `branch`, or creates the branch, commits `path` and opens the PR. */
+  ensurePullRequest(p: { branch: string; path: string; content: string; title: string; body: string; commitMessage: string }): Promise<{ number: number; url: string; created: boolean }>;
+  comment(issueNumber: number, body: string): Promise<void>;
+}
+
+export type StatusPageIncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type StatusPageComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+
+/** Atlassian Statuspage. */
+export interface StatusPagePort {
+  createIncident(i: { name: string; status: StatusPageIncidentStatus; body: string; components: Record<string, StatusPageComponentStatus> }): Promise<{ id: string; url?: string }>;
+  updateIncident(id: string, u: { status: StatusPageIncidentStatus; body: string; components: Record<string, StatusPageComponentStatus> }): Promise<void>;
+}
