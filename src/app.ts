@@ -39,6 +39,8 @@ export interface AppOptions {
   consoleUser?: string;
   /** Listen address (default all interfaces). */
   host?: string;
+  /** A chat port to use instead of Slack or the console (tests wire a fake in at the port). */
+  chat?: ChatPort;
 }
 
 export const WAKE_TOPIC = 'steps';
@@ -71,7 +73,9 @@ export async function createApp(o: AppOptions) {
     action: (input) => handleAction(ctx, input),
     form: (input) => handleFormSubmit(ctx, input),
   };
-  if (env.SLACK_BOT_TOKEN && !useConsole) {
+  if (o.chat) {
+    chat = o.chat;
+  } else if (env.SLACK_BOT_TOKEN && !useConsole) {
     slack = createSlackTransport({
       botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN,
       handlers, log, metrics,
@@ -133,8 +137,9 @@ export async function createApp(o: AppOptions) {
     async stop() {
       await runner.stop();
       await slack?.stop();
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
       await bus.close();
       await closeRedis();
       if (!o.db) await db.close();

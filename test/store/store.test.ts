@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { declare } from '../../src/core/incident.ts';
+import type { StepPlan } from '../../src/core/steps.ts';
+import { connectPg } from '../../src/store/fromPg.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { appendTimeline, listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { cancelPendingSteps } from '../../src/store/sql/cancelSteps.ts';
+import { claimDueSteps, nextDueAt } from '../../src/store/sql/claimDueSteps.ts';
+import { claimRequestKey, getRequestReply, saveRequestReply } from '../../src/store/sql/claimRequestKey.ts';
+import { finishStep, retryStepLater } from '../../src/store/sql/finishStep.ts';
+import { getIncident, getIncidentByChannel } from '../../src/store/sql/getIncident.ts';
+import { insertIncident } from '../../src/store/sql/insertIncident.ts';
+import { findRecentOpenByTitle, listOpenIncidents } from '../../src/store/sql/listIncidents.ts';
+import { listSteps } from '../../src/store/sql/listSteps.ts';
+import { plantSteps } from '../../src/store/sql/plantSteps.ts';
+import { saveIncident } from '../../src/store/sql/saveIncident.ts';
+import { setIncidentChannel } from '../../src/store/sql/setIncidentChannel.ts';
+import { ENGINES, openTestDb, type TestDb } from '../helpers/db.ts';
+
+const t0 = new Date('2026-11-24T09:00:00Z');
+const plus = (ms: number) => new Date(t0.getTime() + ms);
+const step = (id: string, dueMs: number): StepPlan => ({ stepId: id, kind: 'post', source: 'chain', label: id, dueAt: plus(dueMs), params: { n: [1, 2] } });
+
+describe.each(ENGINES)('store on %s', (engine) => {
+  let db: TestDb;
+  beforeEach(async () => {
+    db = await openTestDb(engine, 'store');
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  async function newIncident(title = 'Lagos down') {
+    return insertIncident(db, declare({ title, severity: 1, by: 'U0A', at: t0, services: ['api', 'db'] }).incident);
+  }
+
+  it('migrating again changes nothing', async () => {
+    expect(await migrate(db)).toEqual([]);
+  });
+
+  it('stores and reads incidents with their JSON fields and dates', async () => {
+    const i = await newIncident();
+    expect(i.id).toBeGreaterThan(0);
+    const read = await getIncident(db, i.id);
+    expect(read).toMatchObject({ title: 'Lagos down', severity: 1, services: ['api', 'db'], declaredAt: t0, cardTs: null, version: 1 });
+    await saveIncident(db, { ...read!, status: 'identified', services: ['api'], version: 2 });
+    await setIncidentChannel(db, i.id, 'C0INC', 'inc-1');
+    expect(await getIncidentByChannel(db, 'C0INC')).toMatchObject({ id: i.id, status: 'identified', services: ['api'], version: 2 });
+    expect((await listOpenIncidents(db)).map((x) => x.id)).toEqual([i.id]);
+    expect((await findRecentOpenByTitle(db, 'LAGOS DOWN', plus(-60_000)))?.id).toBe(i.id);
+    expect(await findRecentOpenByTitle(db, 'Lagos down', plus(60_000))).toBeUndefined();
+  });
+
+  it('keeps the timeline in order', async () => {
+    const i = await newIncident();
+    await appendTimeline(db, i.id, [
+      { type: 'declared', at: t0, actor: 'U0A', text: 'one' },
+      { type: 'updated', at: plus(1000), actor: 'U0B', text: 'two', data: { status: 'identified' } },
+    ]);
+    expect((await listTimeline(db, i.id)).map((e) => [e.text, e.data])).toEqual([['one', {}], ['two', { status: 'identified' }]]);
+  });
+
+  it('a request key is claimed once; the first reply is kept for retries', async () => {
+    expect(await claimRequestKey(db, 'slack:cmd:T1', t0)).toBe(true);
+    await saveRequestReply(db, 'slack:cmd:T1', { message: 'first' });
+    expect(await claimRequestKey(db, 'slack:cmd:T1', t0)).toBe(false);
+    expect(await getRequestReply(db, 'slack:cmd:T1')).toEqual({ reply: { message: 'first' }, incidentId: null });
+  });
+
+  it('a key claimed in a transaction that rolls back is free again', async () => {
+    await expect(db.transaction(async (tx) => {
+      await claimRequestKey(tx, 'k', t0);
+      throw new Error('refused');
+    })).rejects.toThrow('refused');
+    expect(await claimRequestKey(db, 'k', t0)).toBe(true);
+  });
+
+  it('plants steps once per id and claims only due ones, in due order', async () => {
+    const i = await newIncident();
+    expect(await plantSteps(db, i.id, [step('b', 2000), step('a', 1000), step('later', 60_000)])).toEqual(['b', 'a', 'later']);
+    expect(await plantSteps(db, i.id, [step('a', 0)])).toEqual([]);
+    expect(await nextDueAt(db)).toEqual(plus(1000));
+    const claimed = await claimDueSteps(db, { worker: 'w1', now: plus(5000), leaseMs: 30_000, limit: 10 });
+    expect(claimed.map((s) => [s.stepId, s.attempts, s.reclaimed])).toEqual([['a', 1, false], ['b', 1, false]]);
+    expect(claimed[0].params).toEqual({ n: [1, 2] });
+    // Claimed steps are leased: nobody else gets them.
+    expect(await claimDueSteps(db, { worker: 'w2', now: plus(6000), leaseMs: 30_000, limit: 10 })).toEqual([]);
+  });
+
+  it('finishing needs the lease; a lease that ran out is reclaimed and marked', async () => {
+    const i = await newIncident();
+    await plantSteps(db, i.id, [step('a', 0)]);
+    const [first] = await claimDueSteps(db, { worker: 'w1', now: t0, leaseMs: 1000, limit: 1 });
+    // w1 "died": after the lease, w2 reclaims and knows the send may repeat.
+    const [again] = await claimDueSteps(db, { worker: 'w2', now: plus(1001), leaseMs: 1000, limit: 1 });
+    expect(again).toMatchObject({ id: first.id, attempts: 2, reclaimed: true });
+    expect(await finishStep(db, { id: first.id, worker: 'w1', outcome: { status: 'done', detail: 'late' }, at: plus(1500) })).toBe(false);
+    expect(await finishStep(db, { id: first.id, worker: 'w2', outcome: { status: 'done', detail: 'sent' }, at: plus(1500), result: { ts: '1.2' } })).toBe(true);
+    const [stored] = await listSteps(db, i.id);
+    expect(stored).toMatchObject({ status: 'done', sentAt: plus(1500), result: { detail: 'sent', ts: '1.2' } });
+    expect(await claimDueSteps(db, { worker: 'w3', now: plus(99_000), leaseMs: 1000, limit: 1 })).toEqual([]);
+  });
+
+  it('a retry puts the step back with its error and a later due time', async () => {
+    const i = await newIncident();
+    await plantSteps(db, i.id, [step('a', 0)]);
+    const [s] = await claimDueSteps(db, { worker: 'w1', now: t0, leaseMs: 1000, limit: 1 });
+    expect(await retryStepLater(db, { id: s.id, worker: 'w1', error: '503', retryAt: plus(4000) })).toBe(true);
+    expect(await claimDueSteps(db, { worker: 'w1', now: plus(3999), leaseMs: 1000, limit: 1 })).toEqual([]);
+    const [r] = await claimDueSteps(db, { worker: 'w1', now: plus(4000), leaseMs: 1000, limit: 1 });
+    expect(r).toMatchObject({ attempts: 2, reclaimed: false, lastError: '503' });
+  });
+
+  it('cancels pending steps by id or by source, never finished ones', async () => {
+    const i = await newIncident();
+    await plantSteps(db, i.id, [step('a', 0), step('b', 1000), step('c', 2000), { ...step('sys', 0), source: 'system' }]);
+    const [a] = await claimDueSteps(db, { worker: 'w', now: t0, leaseMs: 1000, limit: 1 });
+    await finishStep(db, { id: a.id, worker: 'w', outcome: { status: 'done', detail: '' }, at: t0 });
+    expect(await cancelPendingSteps(db, i.id, ['a', 'b'])).toEqual(['b']);
+    expect(await cancelPendingSteps(db, i.id, undefined, 'chain')).toEqual(['c']);
+    expect((await listSteps(db, i.id)).map((s) => [s.stepId, s.status])).toEqual([['a', 'done'], ['sys', 'pending'], ['b', 'cancelled'], ['c', 'cancelled']]);
+  });
+
+  it.skipIf(engine === 'pglite')('two workers claiming at once never get the same step', async () => {
+    const i = await newIncident();
+    await plantSteps(db, i.id, Array.from({ length: 200 }, (_, n) => step(`s${n}`, 0)));
+    const other = connectPg(db.url!, { schema: db.schema, max: 4 });
+    try {
+      const claims = await Promise.all([db, other, db, other].map((q, n) => claimDueSteps(q, { worker: `w${n}`, now: t0, leaseMs: 60_000, limit: 70 })));
+      const ids = claims.flat().map((s) => s.id);
+      expect(ids.length).toBe(200);
+      expect(new Set(ids).size).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it.skipIf(engine === 'pglite')('two replicas migrating at once both succeed', async () => {
+    const a = connectPg(db.url!, { schema: db.schema, max: 2 });
+    const b = connectPg(db.url!, { schema: db.schema, max: 2 });
+    try {
+      await db.query('DROP TABLE steps, request_keys, timeline, incidents, drbot_migrations CASCADE');
+      const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+      expect([...ra, ...rb].sort()).toEqual([1]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
