@@ -1,3 +1,4 @@
+import type { Agent } from 'node:https';
 import { hostname } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import { createMetrics } from './http/metrics.ts';
 import { opsRoutes } from './http/ops.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
 import { integrationStatus } from './integrations.ts';
+import { createIntegrationPorts } from './integrationPorts.ts';
 import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
 import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './scheduler/runner.ts';
 import { handleAction } from './service/actions.ts';
@@ -22,6 +24,13 @@ import type { Handlers } from './service/io.ts';
 import { openChannelHandler } from './service/steps/openChannel.ts';
 import { postHandler } from './service/steps/post.ts';
 import type { StepHandler } from './service/steps/types.ts';
+import { ackCheckHandler, pageHandler, pageResolveHandler } from './service/steps/page.ts';
+import { checkAssignedHandler, reminderHandler, slackHandler } from './service/steps/messages.ts';
+import { emailHandler, resolutionEmailHandler } from './service/steps/email.ts';
+import { warRoomHandler } from './service/steps/warRoom.ts';
+import { ticketHandler } from './service/steps/ticket.ts';
+import { statusPageHandler } from './service/steps/statusPage.ts';
+import { updateDueHandler } from './service/steps/cadence.ts';
 import type { Db } from './store/db.ts';
 import { openStore } from './store/index.ts';
 
@@ -41,6 +50,8 @@ export interface AppOptions {
   host?: string;
   /** A chat port to use instead of Slack or the console (tests wire a fake in at the port). */
   chat?: ChatPort;
+  /** An https.Agent for PagerDuty (a stand-in's throwaway CA). */
+  pagerAgent?: Agent;
 }
 
 export const WAKE_TOPIC = 'steps';
@@ -88,7 +99,9 @@ export async function createApp(o: AppOptions) {
   const worker = env.DRBOT_INSTANCE_ID ?? `${hostname()}:${process.pid}`;
   let runner: StepRunner;
   const ctx: AppContext = {
-    db, clock, chat, config, log, metrics,
+    db, clock, chat, config, log, metrics, limiter,
+    ...createIntegrationPorts(env, { pagerAgent: o.pagerAgent }),
+    name: (id) => people.get(id) ?? id,
     wake: () => {
       runner?.wake();
       bus.publish(WAKE_TOPIC).catch(() => undefined);
@@ -97,6 +110,18 @@ export async function createApp(o: AppOptions) {
   const stepHandlers: Record<string, StepHandler> = {
     'open-channel': openChannelHandler,
     post: postHandler,
+    page: pageHandler,
+    ack_check: ackCheckHandler,
+    page_resolve: pageResolveHandler,
+    slack: slackHandler,
+    reminder: reminderHandler,
+    check_assigned: checkAssignedHandler,
+    email: emailHandler,
+    email_resolution: resolutionEmailHandler,
+    war_room: warRoomHandler,
+    ticket: ticketHandler,
+    statuspage: statusPageHandler,
+    update_due: updateDueHandler,
   };
   runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...o.runner, worker });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());

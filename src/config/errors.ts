@@ -16,6 +16,16 @@ export function describeZodIssues(source: string, error: z.ZodError): string[] {
     const field = issue.path.length
       ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('')
       : '(top level)';
-    return `${source}: ${field}: ${issue.message}`;
+    return `${source}: ${field}: ${friendly(issue)}`;
   });
+}
+
+/** Zod's wording for a missing field ("Invalid input: expected string, received undefined") made plain. */
+function friendly(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  const missing = input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
+  if (missing) return issue.code === 'invalid_type' ? `missing (expected ${issue.expected === 'string' ? 'text' : issue.expected})` : 'missing';
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
+  if (issue.code === 'invalid_value' && 'values' in issue) return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(input)})`;
+  return issue.message;
 }

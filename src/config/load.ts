@@ -1,11 +1,17 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Chains } from '../core/chain.ts';
+import { declare } from '../core/incident.ts';
+import { SEVERITIES } from '../core/severity.ts';
 import type { Settings, GroupMembers } from '../core/settings.ts';
+import { compileTemplate, missingFields, TemplateError } from '../templates/engine.ts';
+import { templateData, type TemplateData } from '../templates/data.ts';
+import { chainFileSchema, toChainStep } from './chainSchema.ts';
 import { contactsFileSchema, groupSlackMembers, type ContactsFile } from './contactsSchema.ts';
 import { ConfigError } from './errors.ts';
 import { readYamlFile } from './readYaml.ts';
 import { settingsFileSchema, toSettings } from './settingsSchema.ts';
+import { loadTemplates, type Templates } from './templates.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,6 +24,14 @@ export interface Config {
   groups: GroupMembers;
   /** Notification chain per severity (notifications/sevN.yml). */
   chains: Chains;
+  templates: Templates;
+}
+
+/** Template data for a made-up incident: every field a template may use is present. */
+export function sampleTemplateData(settings: Settings): TemplateData {
+  const at = new Date('2026-01-01T00:00:00Z');
+  const { incident } = declare({ title: 'Sample', severity: 1, by: 'U0SAMPLE', at, impact: 'sample', services: ['api'] });
+  return templateData({ ...incident, id: 1, channelName: 'inc-sample', summary: 'sample', resolvedAt: at }, { settings, now: at, name: (id) => id, responders: ['Sample'], lastUpdate: 'sample', text: 'sample' });
 }
 
 /**
@@ -44,11 +58,42 @@ export function loadConfig(dir = PROJECT_ROOT): Config {
     }
   }
   if (problems.length || !settingsFile.ok || !contactsFile.ok) throw new ConfigError('CONFIG_INVALID', problems);
-  return {
-    dir: base,
-    settings: toSettings(settingsFile.value),
-    contacts: contactsFile.value,
-    groups: groupSlackMembers(contactsFile.value),
-    chains: { 1: [], 2: [], 3: [], 4: [] },
-  };
+  const settings = toSettings(settingsFile.value);
+  const sample = sampleTemplateData(settings);
+  const templates = loadTemplates(base, sample, problems);
+  const chains = loadChains(base, contactsFile.value, templates, sample, problems);
+  if (problems.length) throw new ConfigError('CONFIG_INVALID', problems);
+  return { dir: base, settings, contacts: contactsFile.value, groups: groupSlackMembers(contactsFile.value), chains, templates };
+}
+
+/** notifications/sev1.yml … sev4.yml, each checked against the contacts and templates it names. */
+function loadChains(base: string, contacts: ContactsFile, templates: Templates, sample: TemplateData, problems: string[]): Chains {
+  const chains: Chains = { 1: [], 2: [], 3: [], 4: [] };
+  for (const sev of SEVERITIES) {
+    const file = `notifications/sev${sev}.yml`;
+    const parsed = readYamlFile(join(base, file), chainFileSchema, base);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    parsed.value.steps.forEach((step, i) => {
+      const at = `${file}: steps[${i}]`;
+      const groups = step.kind === 'page' ? [step.to] : step.kind === 'email' ? step.to : [];
+      groups.forEach((g) => {
+        if (!contacts.groups[g]) problems.push(`${at}.to: unknown contact group "${g}" (expected a key under groups: in contacts.yml)`);
+      });
+      if (step.kind === 'slack' && !templates.slack.has(step.template)) problems.push(`${at}.template: no template templates/slack/${step.template}.hbs`);
+      if (step.kind === 'email' && !templates.email.has(step.template)) problems.push(`${at}.template: no template templates/email/${step.template}.subject.hbs / .txt.hbs`);
+      if (step.kind === 'reminder') {
+        try {
+          for (const f of missingFields(compileTemplate(`${at}.text`, step.text, 'text'), sample)) problems.push(`${at}.text: uses the field "${f}", which drbot does not provide`);
+        } catch (e) {
+          if (e instanceof TemplateError) problems.push(`${at}.text: ${e.message}`);
+          else throw e;
+        }
+      }
+    });
+    chains[sev] = parsed.value.steps.map(toChainStep);
+  }
+  return chains;
 }

@@ -4,7 +4,7 @@ import { envSchema, type Env } from './env.ts';
 /** Validates the environment (passed in, probot-style, so tests need not touch process.env). */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const picked = Object.fromEntries(Object.keys(envSchema.shape).filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
-  const parsed = envSchema.safeParse(picked);
+  const parsed = envSchema.safeParse(picked, { reportInput: true });
   if (!parsed.success) throw new ConfigError('CONFIG_INVALID', describeZodIssues('environment', parsed.error));
   const e = parsed.data;
   const problems: string[] = [];

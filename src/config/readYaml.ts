@@ -18,6 +18,6 @@ export function readYamlFile<S extends z.ZodTypeAny>(path: string, schema: S, ba
   } catch (e) {
     return { ok: false, problems: [`${shown}: not valid YAML: ${(e as Error).message}`] };
   }
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, { reportInput: true });
   return result.success ? { ok: true, value: result.data } : { ok: false, problems: describeZodIssues(shown, result.error) };
 }

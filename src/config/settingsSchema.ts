@@ -17,6 +17,8 @@ const permissionRule = z
 
 /** drbot.yml: the settings that are not secrets and not chains/runbooks/templates. */
 export const settingsFileSchema = z.object({
+  organization: z.string().min(1).default('Our company').describe('Organisation name used in templates'),
+  public_service: z.string().min(1).default('our services').describe('What public messages call the affected service'),
   time_zone: z.string().default('UTC').describe('IANA time zone for times shown to people, e.g. Africa/Lagos'),
   time_zone_label: z.string().optional().describe('Label after times instead of the offset, e.g. WAT'),
   channels: z.object({
@@ -29,6 +31,10 @@ export const settingsFileSchema = z.object({
   war_room_url: z.string().url().optional().describe('Bridge link posted by the war-room step'),
   duplicate_window: duration.prefault('10m').describe('A declare with the title of an open incident declared within this answers with that incident'),
   severities: z.object({ sev1: severitySchema, sev2: severitySchema, sev3: severitySchema, sev4: severitySchema }).strict(),
+  status_page: z.object({
+    components: z.record(z.string(), z.string()).default({}).describe('Affected service → Statuspage component id'),
+    on_declare: z.array(z.number().int().min(1).max(4)).default([]).describe('Severities that update the status page at declare'),
+  }).strict().default({ components: {}, on_declare: [] }),
   permissions: z.object({
     resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
     downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
@@ -43,6 +49,8 @@ export function toSettings(f: SettingsFile): Settings {
     return { name: s.name, meaning: s.meaning, responseSlaMs: s.response_sla, updateCadenceMs: s.update_cadence ?? undefined, responders: s.responders };
   };
   return {
+    organization: f.organization,
+    publicService: f.public_service,
     timeZone: f.time_zone,
     timeZoneLabel: f.time_zone_label,
     channels: f.channels,
@@ -51,5 +59,6 @@ export function toSettings(f: SettingsFile): Settings {
     duplicateWindowMs: f.duplicate_window,
     severities: { 1: sev('sev1'), 2: sev('sev2'), 3: sev('sev3'), 4: sev('sev4') } as Record<Severity, ReturnType<typeof sev>>,
     permissions: f.permissions,
+    statusPage: { components: f.status_page.components, onDeclare: f.status_page.on_declare },
   };
 }

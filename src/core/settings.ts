@@ -15,6 +15,10 @@ export interface SeveritySettings {
 export type PermissionRule = string;
 
 export interface Settings {
+  /** Shown in templates, e.g. VoxGuard. */
+  organization: string;
+  /** What the public status page calls the service, e.g. VoxGuard fraud detection services. */
+  publicService: string;
   timeZone: string;
   /** Shown after times instead of the zone's offset, e.g. `WAT`. */
   timeZoneLabel?: string;
@@ -26,6 +30,12 @@ export interface Settings {
   permissions: { resolve: PermissionRule[]; downgrade: PermissionRule[] };
   /** A declare identical to an open incident's title within this window answers with that incident. */
   duplicateWindowMs: number;
+  statusPage: {
+    /** Affected service name → Statuspage component id. */
+    components: Record<string, string>;
+    /** Severities whose declare also updates the status page at once (besides their chain). */
+    onDeclare: number[];
+  };
 }
 
 /** Contact groups flattened to what the core needs: group → Slack user ids. */

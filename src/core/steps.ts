@@ -23,7 +23,8 @@ export interface Step {
 
 /** What a step handler reports; written in the same transaction as the step's done mark. */
 export type StepOutcome =
-  | { status: 'done'; detail: string; result?: Record<string, unknown> }
+  /** `plant`: follow-up steps (an escalation check after a page), written with the done mark. */
+  | { status: 'done'; detail: string; result?: Record<string, unknown>; plant?: StepPlan[] }
   | { status: 'skipped'; detail: string }
   | { status: 'failed'; detail: string };
 

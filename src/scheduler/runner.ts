@@ -1,4 +1,4 @@
-import { CHAIN_SOURCE, conditionHolds, type StepCondition } from '../core/chain.ts';
+import { conditionHolds, type StepCondition } from '../core/chain.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { TimelineEvent } from '../core/incident.ts';
 import { textMessage } from '../core/message.ts';
@@ -127,7 +127,8 @@ export class StepRunner {
     const written = await ctx.db.transaction(async (tx) => {
       if (!(await finishStep(tx, { id: step.id, worker: opts.worker, outcome, at, result }))) return false;
       await appendTimeline(tx, step.incidentId, [event]);
-      if (step.source === CHAIN_SOURCE) await touchIncident(tx, step.incidentId);
+      if (outcome.status === 'done' && outcome.plant?.length) await plantSteps(tx, step.incidentId, outcome.plant);
+      if (step.source !== 'system') await touchIncident(tx, step.incidentId);
       if (outcome.status === 'failed' && step.kind !== 'post') {
         await plantSteps(tx, step.incidentId, [postStep(`failed-${step.stepId}-${step.id}`, 'Report a failed step', 'incident',
           textMessage([{ bold: `✗ ${step.label} failed` }, `: ${outcome.detail}. The rest of the chain goes on.`]), at)]);

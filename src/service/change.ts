@@ -25,8 +25,8 @@ export interface ChangePlan {
   change: Change;
   reply: Reply;
   plant?: StepPlan[];
-  /** Pending steps to cancel: these ids, and/or every pending step from this source. */
-  cancel?: { stepIds?: string[]; source?: string };
+  /** Pending steps to cancel: these ids, and/or every pending step from these sources. */
+  cancel?: { stepIds?: string[]; sources?: string[] };
 }
 
 /**
@@ -49,7 +49,7 @@ export async function changeIncident(
     const plan = await decide(incident, tx);
     await saveIncident(tx, plan.change.incident);
     await appendTimeline(tx, incident.id, plan.change.events);
-    if (plan.cancel) await cancelPendingSteps(tx, incident.id, plan.cancel.stepIds, plan.cancel.source);
+    if (plan.cancel) await cancelPendingSteps(tx, incident.id, plan.cancel.stepIds, plan.cancel.sources);
     if (plan.plant?.length) await plantSteps(tx, incident.id, plan.plant);
     await saveRequestReply(tx, r.requestKey, plan.reply, incident.id);
     return { reply: plan.reply, incident: plan.change.incident };

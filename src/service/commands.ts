@@ -1,5 +1,5 @@
 import { incidentCard } from '../core/card.ts';
-import { planSeverityChange, CHAIN_SOURCE } from '../core/chain.ts';
+import { OPEN_ONLY_SOURCES, planSeverityChange } from '../core/chain.ts';
 import { helpText, parseCommand, USAGE, type Command } from '../core/commands.ts';
 import { isDomainError } from '../core/errors.ts';
 import * as domain from '../core/incident.ts';
@@ -16,6 +16,9 @@ import { declareForm } from './forms.ts';
 import type { CommandInput, Reply } from './io.ts';
 import { postStep } from './notices.ts';
 import { findTarget } from './target.ts';
+import { cadencePlan } from './steps/cadence.ts';
+import { statusPageStep } from './steps/statusPage.ts';
+import type { StepPlan } from '../core/steps.ts';
 
 /** `/dr …` from any transport. Never throws for bad input: a refusal is a reply. */
 export async function handleCommand(ctx: AppContext, input: CommandInput): Promise<Reply> {
@@ -83,10 +86,15 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
       const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {
         const change = domain.update(i, { text: cmd.text, status: cmd.status, public: cmd.public, by: who, at: now });
         const head = `Update${cmd.status ? ` (${cmd.status})` : ''} from `;
+        const v = change.incident.version;
+        const plant: StepPlan[] = [postStep(`update-${v}`, 'Post the update', 'incident', note([head, { user: who }, ': ', cmd.text]), now)];
+        // A public update goes to the status page; a status change updates it if it is already public.
+        if (cmd.public) plant.push(statusPageStep(`statuspage-update-${v}`, now, { text: cmd.text }));
+        else if (cmd.status && cmd.status !== i.status) plant.push(statusPageStep(`statuspage-status-${v}`, now, { onlyIfExists: true }));
         return {
           change,
-          plant: [postStep(`update-${change.incident.version}`, 'Post the update', 'incident', note([head, { user: who }, ': ', cmd.text]), now)],
-          reply: { message: textMessage([`Update posted to ${incidentRef(i.id)}.`]) },
+          plant,
+          reply: { message: textMessage([`Update posted to ${incidentRef(i.id)}${cmd.public ? ' and sent to the status page' : ''}.`]) },
         };
       });
       return reply;
@@ -126,10 +134,13 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
         const text: Line = [{ bold: `${incidentRef(i.id)} resolved` }, ' by ', { user: who }, `: ${cmd.summary}`];
         return {
           change,
-          cancel: { source: CHAIN_SOURCE },
+          cancel: { sources: OPEN_ONLY_SOURCES },
           plant: [
             postStep(`resolved-${v}`, 'Post the resolution', 'incident', note(text), now),
             postStep(`resolved-announce-${v}`, 'Announce the resolution', 'announcements', note([...text, ` (${i.title})`]), now),
+            { stepId: `page-resolve-${v}`, kind: 'page_resolve', source: 'resolution', label: 'Resolve the PagerDuty incidents', dueAt: now, params: {} },
+            { stepId: `email-resolution-${v}`, kind: 'email_resolution', source: 'resolution', label: 'Resolution email', dueAt: now, params: {} },
+            statusPageStep(`statuspage-resolved-${v}`, now, { text: cmd.summary, onlyIfExists: true }),
           ],
           reply: { message: textMessage([`${incidentRef(i.id)} resolved. Pending notifications cancelled.`]) },
         };
@@ -142,12 +153,15 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
         const change = domain.cancel(i, { reason: cmd.reason, by: who, at: now }, settings, ctx.config.groups);
         const v = change.incident.version;
         const text: Line = [{ bold: `${incidentRef(i.id)} cancelled (false alarm)` }, ' by ', { user: who }, `: ${cmd.reason}`];
+        // A false alarm: pages are resolved, but no resolution mail, no new public post, no PIR.
         return {
           change,
-          cancel: { source: CHAIN_SOURCE },
+          cancel: { sources: OPEN_ONLY_SOURCES },
           plant: [
             postStep(`cancelled-${v}`, 'Post the cancellation', 'incident', note(text), now),
             postStep(`cancelled-announce-${v}`, 'Announce the cancellation', 'announcements', note([...text, ` (${i.title})`]), now),
+            { stepId: `page-resolve-${v}`, kind: 'page_resolve', source: 'resolution', label: 'Resolve the PagerDuty incidents', dueAt: now, params: {} },
+            statusPageStep(`statuspage-cancelled-${v}`, now, { onlyIfExists: true }),
           ],
           reply: { message: textMessage([`${incidentRef(i.id)} cancelled as a false alarm.`]) },
         };
@@ -160,7 +174,10 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
         const change = domain.reopen(i, { by: who, at: now, reason: cmd.reason });
         return {
           change,
-          plant: [postStep(`reopened-${change.incident.version}`, 'Post the reopening', 'incident', note([{ bold: `${incidentRef(i.id)} reopened` }, ' by ', { user: who }, cmd.reason ? `: ${cmd.reason}` : '.']), now)],
+          plant: [
+            postStep(`reopened-${change.incident.version}`, 'Post the reopening', 'incident', note([{ bold: `${incidentRef(i.id)} reopened` }, ' by ', { user: who }, cmd.reason ? `: ${cmd.reason}` : '.']), now),
+            ...cadencePlan(settings, change.incident.severity, now, `r${change.incident.version}`),
+          ],
           reply: { message: textMessage([`${incidentRef(i.id)} reopened.`]) },
         };
       });

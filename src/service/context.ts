@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
-import type { ChatPort, Clock } from '../ports.ts';
+import type { ActionRunnerPort, ChatPort, Clock, DnsPort, MailerPort, PagerPort, RateLimiter, StatusPagePort, TrackerPort } from '../ports.ts';
 import type { Db } from '../store/db.ts';
 import type { Metrics } from '../http/metrics.ts';
 
@@ -12,6 +12,16 @@ export interface AppContext {
   config: Config;
   log: Logger;
   metrics: Metrics;
+  pager: PagerPort;
+  mailer: MailerPort;
+  tracker: TrackerPort;
+  statusPage: StatusPagePort;
+  dns: DnsPort;
+  actions: ActionRunnerPort;
+  /** Shared across replicas with Redis (Statuspage allows about 1 request/s). */
+  limiter: RateLimiter;
+  /** Slack user id → the person's name from contacts.yml (or the id). */
+  name(id: string): string;
   /** Tells the scheduler (here and on other replicas) that something may be due now. */
   wake(): void;
 }

@@ -12,6 +12,8 @@ import { findRecentOpenByTitle } from '../store/sql/listIncidents.ts';
 import { plantSteps } from '../store/sql/plantSteps.ts';
 import type { AppContext } from './context.ts';
 import type { Reply } from './io.ts';
+import { cadencePlan } from './steps/cadence.ts';
+import { statusPageStep } from './steps/statusPage.ts';
 
 export interface DeclareRequest {
   requestKey: string;
@@ -58,6 +60,8 @@ export async function declareIncident(ctx: AppContext, r: DeclareRequest): Promi
     await plantSteps(tx, stored.id, [
       { stepId: OPEN_CHANNEL_STEP, kind: 'open-channel', source: 'system', label: 'Open the incident channel', dueAt: now, params: {} },
       ...planDeclare(stored, ctx.config.chains, now),
+      ...cadencePlan(ctx.config.settings, stored.severity, now),
+      ...(ctx.config.settings.statusPage.onDeclare.includes(stored.severity) ? [statusPageStep('statuspage-declare', now)] : []),
     ]);
     const reply: Reply = { message: declaredMessage(stored.id, stored.severity, ctx.config.settings.severities[stored.severity].name, title), declaredIncident: stored.id };
     await saveRequestReply(tx, r.requestKey, reply, stored.id);

@@ -37,7 +37,12 @@ describe('declare, follow and resolve', () => {
     expect(t.chat.texts('post', 'incidents')[0]).toContain('INC-1 declared — SEV-1 Critical: Lagos region unreachable');
     const i = await getIncident(t.db, 1);
     expect(i).toMatchObject({ channelId: created.channel, cardTs: expect.any(String) });
-    expect((await listTimeline(t.db, 1)).map((e) => e.type)).toEqual(['declared', 'step']);
+    expect((await listTimeline(t.db, 1)).map((e) => e.text)).toEqual([
+      'Declared SEV-1: Lagos region unreachable',
+      'Open the incident channel: sent — opened #inc-20261124-lagos-region-unreachable',
+      // The chain's T+0 page, recorded out loud because PagerDuty has no credentials here.
+      'PagerDuty → on-call engineer: skipped — not sent (no credentials): PagerDuty needs PAGERDUTY_ROUTING_KEY',
+    ]);
   });
 
   it('the same request twice (a Slack retry) declares once and answers the same', async () => {

@@ -117,7 +117,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const [a] = await claimDueSteps(db, { worker: 'w', now: t0, leaseMs: 1000, limit: 1 });
     await finishStep(db, { id: a.id, worker: 'w', outcome: { status: 'done', detail: '' }, at: t0 });
     expect(await cancelPendingSteps(db, i.id, ['a', 'b'])).toEqual(['b']);
-    expect(await cancelPendingSteps(db, i.id, undefined, 'chain')).toEqual(['c']);
+    expect(await cancelPendingSteps(db, i.id, undefined, ['chain'])).toEqual(['c']);
     expect((await listSteps(db, i.id)).map((s) => [s.stepId, s.status])).toEqual([['a', 'done'], ['sys', 'pending'], ['b', 'cancelled'], ['c', 'cancelled']]);
   });
 
@@ -139,9 +139,9 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const a = connectPg(db.url!, { schema: db.schema, max: 2 });
     const b = connectPg(db.url!, { schema: db.schema, max: 2 });
     try {
-      await db.query('DROP TABLE steps, request_keys, timeline, incidents, drbot_migrations CASCADE');
+      await db.query('DROP TABLE external_refs, steps, request_keys, timeline, incidents, drbot_migrations CASCADE');
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
-      expect([...ra, ...rb].sort()).toEqual([1]);
+      expect([...ra, ...rb].sort()).toEqual([1, 2]);
     } finally {
       await a.close();
       await b.close();

@@ -15,7 +15,10 @@ export function createGitHubClient(c: GitHubConfig & { token: string; owner: str
     const timeout = AbortSignal.timeout(c.timeoutMs);
     return fetchImpl(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
   };
-  const octokit = new Octokit({ auth: c.token, baseUrl: c.apiUrl, userAgent: 'drbot', request: { fetch: timedFetch } });
+  // Octokit logs every failed request on console.error; the adapter throws instead (and 404/422
+  // are expected answers in the lookups below), so only its warnings (deprecations) are kept.
+  const log = { debug: () => {}, info: () => {}, warn: console.warn, error: () => {} };
+  const octokit = new Octokit({ auth: c.token, baseUrl: c.apiUrl, userAgent: 'drbot', log, request: { fetch: timedFetch } });
   const { owner, repo } = c;
   const rest = octokit.rest;
 

@@ -95,12 +95,15 @@ export class MiniWebSocket {
 }
 
 /** Answers an HTTP `upgrade` request with the 101 handshake; returns undefined when it is not a WebSocket request. */
-export function acceptWebSocket(req: IncomingMessage, socket: Duplex): MiniWebSocket | undefined {
+export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer = Buffer.alloc(0)): MiniWebSocket | undefined {
   const key = req.headers['sec-websocket-key'];
   if (typeof key !== 'string' || req.headers.upgrade?.toLowerCase() !== 'websocket') return undefined;
   const accept = createHash('sha1').update(key + GUID).digest('base64');
   socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, '', ''].join('\r\n'));
-  return new MiniWebSocket(socket);
+  const ws = new MiniWebSocket(socket);
+  // Bytes that arrived with the upgrade request already belong to the first frame.
+  if (head.length) socket.unshift(head);
+  return ws;
 }
 
 /** Server frames are never masked (RFC 6455 §5.1). */

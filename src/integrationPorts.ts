@@ -1,0 +1,29 @@
+import type { Agent } from 'node:https';
+import { createGitHubTracker } from './adapters/github/index.ts';
+import { createPagerDuty, pagerDutyOptionsFromEnv } from './adapters/pagerduty/index.ts';
+import { createRoute53Dns } from './adapters/route53/index.ts';
+import { createStatusPage } from './adapters/statuspage/index.ts';
+import type { Env } from './config/env.ts';
+import { NotConfigured, type ActionRunnerPort, type DnsPort, type MailerPort, type PagerPort, type StatusPagePort, type TrackerPort } from './ports.ts';
+
+export interface IntegrationPorts {
+  pager: PagerPort;
+  mailer: MailerPort;
+  tracker: TrackerPort;
+  statusPage: StatusPagePort;
+  dns: DnsPort;
+  actions: ActionRunnerPort;
+}
+
+/** Every outbound adapter, configured from the environment. An adapter without credentials says so on use. */
+export function createIntegrationPorts(env: Env, o: { pagerAgent?: Agent; fetch?: typeof fetch } = {}): IntegrationPorts {
+  const unconfigured = (name: string, missing: string[]) => new Proxy({}, { get: () => async () => { throw new NotConfigured(name, missing); } });
+  return {
+    pager: createPagerDuty({ ...pagerDutyOptionsFromEnv(env), agent: o.pagerAgent }),
+    mailer: unconfigured('Email', ['SMTP_URL']) as MailerPort,
+    tracker: createGitHubTracker({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, apiUrl: env.GITHUB_API_URL, fetch: o.fetch }),
+    statusPage: createStatusPage({ apiKey: env.STATUSPAGE_API_KEY, pageId: env.STATUSPAGE_PAGE_ID, apiUrl: env.STATUSPAGE_API_URL, fetch: o.fetch }),
+    dns: createRoute53Dns(env.AWS_ENDPOINT_URL_ROUTE_53 ? { endpoint: env.AWS_ENDPOINT_URL_ROUTE_53 } : {}),
+    actions: unconfigured('Recovery actions', ['DRBOT_ACTION_HMAC_KEY']) as ActionRunnerPort,
+  };
+}

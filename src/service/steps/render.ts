@@ -1,0 +1,28 @@
+import type { Incident } from '../../core/incident.ts';
+import type { Message } from '../../core/message.ts';
+import { escapeData, templateData, type TemplateData } from '../../templates/data.ts';
+import type { Template } from '../../templates/engine.ts';
+import type { AppContext } from '../context.ts';
+import { listTimeline } from '../../store/sql/appendTimeline.ts';
+import { respondersOf } from './openChannel.ts';
+import type { StoredIncident } from '../../store/rows.ts';
+
+/** Template data for an incident as it is now (names from contacts, the latest update). */
+export async function dataFor(ctx: AppContext, i: StoredIncident, text?: string): Promise<TemplateData> {
+  const timeline = await listTimeline(ctx.db, i.id);
+  const lastUpdate = timeline.filter((e) => e.type === 'updated').at(-1)?.data?.note;
+  return templateData(i, {
+    settings: ctx.config.settings, now: ctx.clock.now(), name: ctx.name,
+    responders: respondersOf(ctx, i).map(ctx.name), lastUpdate: typeof lastUpdate === 'string' ? lastUpdate : undefined, text,
+  });
+}
+
+/** A Slack message from a template: values escaped for the chat transport, the template's markup kept. */
+export function renderChat(ctx: AppContext, t: Template, data: TemplateData, fallback: string): Message {
+  const markup = t.render(escapeData(data, (s) => ctx.chat.escape(s))).trim();
+  return { fallback, blocks: [{ type: 'section', lines: [[{ markup }]] }] };
+}
+
+export function fallbackFor(i: Incident): string {
+  return `INC-${i.id} [SEV-${i.severity}] ${i.title}`;
+}

@@ -1,0 +1,205 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMailer } from '../../src/adapters/email/index.ts';
+import { NotConfigured, TransientError } from '../../src/ports.ts';
+
+/** A real SMTP server on 127.0.0.1 that keeps what it receives. */
+interface Received { mailFrom: string; rcptTo: string[]; user?: string; raw: string }
+
+const servers: SMTPServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+});
+
+const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
+
+async function startSmtp(o: {
+  auth?: { user: string; pass: string };
+  rcpt?: (address: string) => Error | undefined;
+  data?: () => Error | undefined;
+} = {}): Promise<{ port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const options: SMTPServerOptions = {
+    secure: false,
+    // No STARTTLS: the client would upgrade and then refuse the server's self-signed certificate.
+    disabledCommands: o.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authOptional: !o.auth,
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (auth.username === o.auth?.user && auth.password === o.auth?.pass) cb(null, { user: auth.username });
+      else cb(smtpError(535, 'Authentication credentials invalid'));
+    },
+    onRcptTo(address, _session, cb) {
+      cb(o.rcpt?.(address.address) ?? null);
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const refused = o.data?.();
+        if (refused) return cb(refused);
+        received.push({
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        cb();
+      });
+    },
+  };
+  const server = new SMTPServer(options);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.server.address() as AddressInfo).port, received };
+}
+
+/** Just enough MIME to read nodemailer's output: headers, and the parts of a multipart body. */
+function parseMime(raw: string): { headers: Record<string, string>; parts: { type: string; body: string }[] } {
+  const split = (s: string) => {
+    const at = s.indexOf('\r\n\r\n');
+    const head = s.slice(0, at).replace(/\r\n[ \t]+/g, ' ');
+    const headers = Object.fromEntries(head.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    return { headers, body: s.slice(at + 4) };
+  };
+  const decode = (body: string, encoding = '7bit') => {
+    if (encoding === 'base64') return Buffer.from(body, 'base64').toString('utf8');
+    if (encoding !== 'quoted-printable') return body.replace(/\r\n$/, '');
+    const bytes = body.replace(/=\r\n/g, '').replace(/\r\n$/, '');
+    return Buffer.from(bytes.replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  };
+  const top = split(raw);
+  const boundary = /boundary="?([^";]+)"?/.exec(top.headers['content-type'] ?? '')?.[1];
+  const bodies = boundary ? top.body.split(`--${boundary}`).slice(1, -1) : [raw];
+  const parts = bodies.map((b) => split(b.replace(/^\r\n/, ''))).map((p) => ({
+    type: (p.headers['content-type'] ?? '').split(';')[0], body: decode(p.body, p.headers['content-transfer-encoding']),
+  }));
+  return { headers: top.headers, parts };
+}
+
+async function failure(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected the send to fail');
+}
+
+const FROM = 'drbot <drbot@voxguard.example>';
+const mail = {
+  to: ['oncall@voxguard.example', 'sre-lead@voxguard.example'],
+  cc: ['cto@voxguard.example'],
+  subject: '[SEV-1] INC-7 Lagos region unreachable',
+  text: 'INC-7 was declared at 10:02 WAT — Lagos region unreachable.\nJoin #inc-7-lagos.',
+  html: '<p><b>INC-7</b> was declared at 10:02 WAT — Lagos region unreachable.</p>',
+  headers: { 'X-Drbot-Incident': 'INC-7', 'X-Drbot-Step': 'email-exec' },
+};
+
+describe('email adapter against a real SMTP server', () => {
+  it('delivers text + HTML to to/cc with drbot\'s headers', async () => {
+    const smtp = await startSmtp();
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: FROM });
+    const sent = await mailer.send(mail);
+
+    expect(sent.accepted).toEqual([...mail.to, ...mail.cc]);
+    expect(smtp.received).toHaveLength(1);
+    const [got] = smtp.received;
+    expect(got.mailFrom).toBe('drbot@voxguard.example');
+    expect(got.rcptTo).toEqual([...mail.to, ...mail.cc]);
+
+    const { headers, parts } = parseMime(got.raw);
+    expect(headers['subject']).toBe(mail.subject);
+    expect(headers['from']).toBe(FROM);
+    expect(headers['to']).toBe(mail.to.join(', '));
+    expect(headers['cc']).toBe('cto@voxguard.example');
+    expect(headers['x-drbot-incident']).toBe('INC-7');
+    expect(headers['x-drbot-step']).toBe('email-exec');
+    expect(headers['message-id']).toBe(sent.messageId);
+    expect(headers['content-type']).toMatch(/^multipart\/alternative/);
+    expect(parts.map((p) => p.type)).toEqual(['text/plain', 'text/html']);
+    expect(parts[0].body).toBe(mail.text.replace(/\n/g, '\r\n'));
+    expect(parts[1].body).toBe(mail.html);
+  });
+
+  it('logs in with the user and password from the URL', async () => {
+    const smtp = await startSmtp({ auth: { user: 'drbot', pass: 'p@ss:w/rd%1' } });
+    const mailer = createMailer({ smtpUrl: `smtp://drbot:${encodeURIComponent('p@ss:w/rd%1')}@127.0.0.1:${smtp.port}`, from: FROM });
+    await mailer.send({ to: ['oncall@voxguard.example'], subject: 'auth', text: 'plain only' });
+    expect(smtp.received.map((r) => r.user)).toEqual(['drbot']);
+    expect(parseMime(smtp.received[0].raw).headers['content-type']).toMatch(/^text\/plain/);
+  });
+
+  it('a refused login is a plain Error that does not show the password', async () => {
+    const smtp = await startSmtp({ auth: { user: 'drbot', pass: 'right-password' } });
+    const mailer = createMailer({ smtpUrl: `smtp://drbot:Wr0ng-S3cret@127.0.0.1:${smtp.port}`, from: FROM });
+    const err = await failure(mailer.send(mail));
+    expect(err).not.toBeInstanceOf(TransientError);
+    expect(err.message).toContain('535');
+    expect(`${err.message}\n${err.stack}`).not.toContain('Wr0ng-S3cret');
+  });
+
+  it('a recipient refused with 550 → plain Error; other recipients still get it', async () => {
+    const smtp = await startSmtp({ rcpt: (a) => (a.startsWith('nobody@') ? smtpError(550, '5.1.1 No such user') : undefined) });
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: FROM });
+    const err = await failure(mailer.send({ ...mail, to: ['nobody@voxguard.example'], cc: [] }));
+    expect(err).not.toBeInstanceOf(TransientError);
+    expect(err.message).toMatch(/550 5\.1\.1 No such user/);
+    expect(smtp.received).toHaveLength(0);
+
+    // Partly refused: the mail went out, so it is not retried; `accepted` says who got it.
+    const sent = await mailer.send({ ...mail, to: ['nobody@voxguard.example', 'oncall@voxguard.example'], cc: [] });
+    expect(sent.accepted).toEqual(['oncall@voxguard.example']);
+    expect(smtp.received[0].rcptTo).toEqual(['oncall@voxguard.example']);
+  });
+
+  it('a 4xx reply (try later) → TransientError', async () => {
+    const smtp = await startSmtp({ data: () => smtpError(451, '4.3.0 Temporary local problem') });
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: FROM });
+    const err = await failure(mailer.send(mail));
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err.message).toContain('451');
+  });
+
+  it('a server that is down → TransientError', async () => {
+    const port = await freePort();
+    const mailer = createMailer({ smtpUrl: `smtp://drbot:S3cret-pw@127.0.0.1:${port}`, from: FROM });
+    const err = await failure(mailer.send(mail));
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err.message).not.toContain('S3cret-pw');
+  });
+
+  it('no SMTP_URL → NotConfigured', async () => {
+    for (const smtpUrl of [undefined, '']) {
+      const err = await failure(createMailer({ smtpUrl, from: FROM }).send(mail));
+      expect(err).toBeInstanceOf(NotConfigured);
+      expect(err).toMatchObject({ integration: 'Email', missing: ['SMTP_URL'] });
+    }
+  });
+
+  it('header values cannot add headers; a bad header name is refused', async () => {
+    const smtp = await startSmtp();
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: FROM });
+    await mailer.send({ ...mail, headers: { 'X-Drbot-Incident': 'INC-7\r\nBcc: attacker@evil.example' } });
+    expect(smtp.received[0].rcptTo).not.toContain('attacker@evil.example');
+    expect(parseMime(smtp.received[0].raw).headers['bcc']).toBeUndefined();
+    expect((await failure(mailer.send({ ...mail, headers: { 'Bad Name:': 'x' } }))).message).toMatch(/invalid header name/);
+  });
+
+  it('a malformed SMTP_URL is refused at start without echoing it', () => {
+    expect(() => createMailer({ smtpUrl: 'mail.example.com:25?pass=hunter22', from: FROM })).toThrow(/smtpUrl: expected smtp:\/\//);
+    expect(() => createMailer({ smtpUrl: 'mail.example.com:25?pass=hunter22', from: FROM })).not.toThrow(/hunter22/);
+  });
+});
+
+/** A port nothing listens on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
