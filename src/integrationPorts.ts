@@ -1,10 +1,12 @@
 import type { Agent } from 'node:https';
+import { createActionRunner } from './adapters/actions/index.ts';
+import { createMailer, emailOptionsFromEnv } from './adapters/email/index.ts';
 import { createGitHubTracker } from './adapters/github/index.ts';
 import { createPagerDuty, pagerDutyOptionsFromEnv } from './adapters/pagerduty/index.ts';
 import { createRoute53Dns } from './adapters/route53/index.ts';
 import { createStatusPage } from './adapters/statuspage/index.ts';
 import type { Env } from './config/env.ts';
-import { NotConfigured, type ActionRunnerPort, type DnsPort, type MailerPort, type PagerPort, type StatusPagePort, type TrackerPort } from './ports.ts';
+import { type ActionRunnerPort, type DnsPort, type MailerPort, type PagerPort, type StatusPagePort, type TrackerPort } from './ports.ts';
 
 export interface IntegrationPorts {
   pager: PagerPort;
@@ -17,13 +19,12 @@ export interface IntegrationPorts {
 
 /** Every outbound adapter, configured from the environment. An adapter without credentials says so on use. */
 export function createIntegrationPorts(env: Env, o: { pagerAgent?: Agent; fetch?: typeof fetch } = {}): IntegrationPorts {
-  const unconfigured = (name: string, missing: string[]) => new Proxy({}, { get: () => async () => { throw new NotConfigured(name, missing); } });
   return {
     pager: createPagerDuty({ ...pagerDutyOptionsFromEnv(env), agent: o.pagerAgent }),
-    mailer: unconfigured('Email', ['SMTP_URL']) as MailerPort,
+    mailer: createMailer(emailOptionsFromEnv(env)),
     tracker: createGitHubTracker({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, apiUrl: env.GITHUB_API_URL, fetch: o.fetch }),
     statusPage: createStatusPage({ apiKey: env.STATUSPAGE_API_KEY, pageId: env.STATUSPAGE_PAGE_ID, apiUrl: env.STATUSPAGE_API_URL, fetch: o.fetch }),
     dns: createRoute53Dns(env.AWS_ENDPOINT_URL_ROUTE_53 ? { endpoint: env.AWS_ENDPOINT_URL_ROUTE_53 } : {}),
-    actions: unconfigured('Recovery actions', ['DRBOT_ACTION_HMAC_KEY']) as ActionRunnerPort,
+    actions: createActionRunner({ hmacKey: env.DRBOT_ACTION_HMAC_KEY }),
   };
 }

@@ -43,10 +43,11 @@ export function planDeclare(i: Pick<Incident, 'declaredAt' | 'severity'>, chains
 
 /**
  * `/dr sev`: the new chain's steps that never existed are added (a step id that already ran is
- * not run again); pending chain steps the new chain lacks are cancelled.
+ * not run again). A downgrade also cancels the pending chain steps the new chain lacks; an
+ * upgrade keeps them (a SEV-3 ticket still makes sense once it is a SEV-1).
  */
 export function planSeverityChange(
-  i: Pick<Incident, 'declaredAt'>,
+  i: Pick<Incident, 'declaredAt' | 'severity'>,
   to: Severity,
   chains: Chains,
   existing: Pick<Step, 'stepId' | 'status' | 'source'>[],
@@ -57,7 +58,9 @@ export function planSeverityChange(
   const wanted = new Set(next.map((s) => s.id));
   return {
     add: next.filter((s) => !known.has(s.id)).map((s) => toPlan(s, i, now)),
-    cancel: existing.filter((s) => s.source === CHAIN_SOURCE && s.status === 'pending' && !wanted.has(s.stepId)).map((s) => s.stepId),
+    cancel: to > i.severity
+      ? existing.filter((s) => s.source === CHAIN_SOURCE && s.status === 'pending' && !wanted.has(s.stepId)).map((s) => s.stepId)
+      : [],
   };
 }
 

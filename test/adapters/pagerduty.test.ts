@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { Agent, request } from 'node:https';
 import { createServer } from 'node:net';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPagerDuty, pagerSeverity } from '../../src/adapters/pagerduty/index.ts';
 import { NotConfigured, TransientError, type PagerPort, type PageRequest } from '../../src/ports.ts';
@@ -170,6 +172,19 @@ describe('PagerDuty adapter against the stand-in', () => {
     expect(err).not.toBeInstanceOf(TransientError);
     expect(err.message).toContain('NODE_EXTRA_CA_CERTS');
     expect(pd.requests).toHaveLength(0);
+  });
+
+  it('a spawned drbot process trusts the stand-in through NODE_EXTRA_CA_CERTS', async () => {
+    const adapter = new URL('../../src/adapters/pagerduty/index.ts', import.meta.url).href;
+    const script = `const { createPagerDuty } = await import(${JSON.stringify(adapter)});
+      const p = createPagerDuty({ routingKey: ${JSON.stringify(ROUTING_KEY)}, eventsUrl: ${JSON.stringify(pd.url)}, apiUrl: ${JSON.stringify(pd.url)} });
+      console.log(JSON.stringify(await p.trigger({ dedupKey: 'spawned', summary: 's', severity: 'info', source: 'drbot' })));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: pd.caFile },
+    });
+    expect(JSON.parse(stdout)).toEqual({ dedupKey: 'spawned' });
+    expect(pd.incidents.map((i) => i.dedupKey)).toEqual(['spawned']);
+    pd.assertNoViolations();
   });
 
   it('refuses an http:// URL at start: pdjs would speak HTTPS to it anyway', () => {

@@ -1,4 +1,4 @@
-import bolt from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../http/metrics.ts';
 import { textMessage } from '../../core/message.ts';
@@ -9,7 +9,6 @@ import { fromSlackState } from './forms.ts';
 import { boltLogger } from './logger.ts';
 import { SlackHttpReceiver } from './receiver.ts';
 
-const { App, SocketModeReceiver } = bolt;
 
 export interface SlackTransportOptions {
   botToken: string;
