@@ -31,6 +31,10 @@ import { warRoomHandler } from './service/steps/warRoom.ts';
 import { ticketHandler } from './service/steps/ticket.ts';
 import { statusPageHandler } from './service/steps/statusPage.ts';
 import { updateDueHandler } from './service/steps/cadence.ts';
+import { runbookStepHandlers } from './service/runbooks/index.ts';
+import { pirStepHandlers, handleChatEvent } from './service/pir/index.ts';
+import { statusRoutes } from './http/status.ts';
+import { alertRoutes } from './http/alerts.ts';
 import type { Db } from './store/db.ts';
 import { openStore } from './store/index.ts';
 
@@ -83,6 +87,7 @@ export async function createApp(o: AppOptions) {
     command: (input) => handleCommand(ctx, input),
     action: (input) => handleAction(ctx, input),
     form: (input) => handleFormSubmit(ctx, input),
+    event: (e) => handleChatEvent(ctx, e),
   };
   if (o.chat) {
     chat = o.chat;
@@ -122,12 +127,16 @@ export async function createApp(o: AppOptions) {
     ticket: ticketHandler,
     statuspage: statusPageHandler,
     update_due: updateDueHandler,
+    ...runbookStepHandlers,
+    ...pirStepHandlers,
   };
   runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...o.runner, worker });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {
     ...opsRoutes({ db, redis: redisHealth, metrics }),
+    ...statusRoutes(ctx),
+    ...alertRoutes(ctx, env),
     'POST /slack/events': slack?.httpReceiver
       ? (req, res) => slack!.httpReceiver!.handle(req, res)
       : (_req, res) => sendText(res, 404, 'Slack over HTTP is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.\n'),

@@ -12,6 +12,8 @@ import { ConfigError } from './errors.ts';
 import { readYamlFile } from './readYaml.ts';
 import { settingsFileSchema, toSettings } from './settingsSchema.ts';
 import { loadTemplates, type Templates } from './templates.ts';
+import { loadRunbooks } from './runbooks.ts';
+import type { Runbook } from '../core/runbook.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,6 +27,8 @@ export interface Config {
   /** Notification chain per severity (notifications/sevN.yml). */
   chains: Chains;
   templates: Templates;
+  /** Recovery commands (commands/*.yml). */
+  runbooks: Runbook[];
 }
 
 /** Template data for a made-up incident: every field a template may use is present. */
@@ -62,8 +66,9 @@ export function loadConfig(dir = PROJECT_ROOT): Config {
   const sample = sampleTemplateData(settings);
   const templates = loadTemplates(base, sample, problems);
   const chains = loadChains(base, contactsFile.value, templates, sample, problems);
+  const runbooks = loadRunbooks(base, contactsFile.value, problems);
   if (problems.length) throw new ConfigError('CONFIG_INVALID', problems);
-  return { dir: base, settings, contacts: contactsFile.value, groups: groupSlackMembers(contactsFile.value), chains, templates };
+  return { dir: base, settings, contacts: contactsFile.value, groups: groupSlackMembers(contactsFile.value), chains, templates, runbooks };
 }
 
 /** notifications/sev1.yml … sev4.yml, each checked against the contacts and templates it names. */

@@ -13,7 +13,13 @@ export type Command =
   | { verb: 'assign'; ref?: number; user: string; role: Role }
   | { verb: 'resolve'; ref?: number; summary: string }
   | { verb: 'cancel'; ref?: number; reason: string }
-  | { verb: 'reopen'; ref?: number; reason?: string };
+  | { verb: 'reopen'; ref?: number; reason?: string }
+  /** Recovery command (runbook): `/dr run` alone opens a form listing the runbooks. */
+  | { verb: 'run'; ref?: number; runbook?: string; params: Record<string, string>; dryRun: boolean; override?: string }
+  /** A PIR action item: becomes a GitHub issue. */
+  | { verb: 'action'; ref?: number; text: string; owner?: string; due?: string }
+  | { verb: 'actions'; ref?: number }
+  | { verb: 'pir'; ref?: number; sub: 'retry' };
 
 export type Verb = Command['verb'];
 
@@ -28,6 +34,10 @@ export const USAGE: Record<Verb, string> = {
   resolve: '/dr resolve [INC-<n>] <summary>',
   cancel: '/dr cancel [INC-<n>] <reason>   (false alarm: no resolution mail, status page or PIR)',
   reopen: '/dr reopen [INC-<n>] [reason]',
+  run: '/dr run [INC-<n>] <runbook> [key=value …] [--dry-run] [--override "<reason>"]   (or /dr run alone for a form)',
+  action: '/dr action [INC-<n>] <text> [@owner] [due:YYYY-MM-DD]',
+  actions: '/dr actions [INC-<n>]',
+  pir: '/dr pir [INC-<n>] retry',
 };
 
 export const TITLE_MAX = 150;
@@ -143,7 +153,59 @@ export function parseCommand(input: string): Command {
       const reason = cleanText(words.join(' '));
       return { verb: 'reopen', ref, reason: reason || undefined };
     }
+    case 'run':
+      return parseRun(words);
+    case 'action': {
+      const ref = takeRef(words);
+      let owner: string | undefined;
+      let due: string | undefined;
+      const rest: string[] = [];
+      for (const w of words) {
+        const dueMatch = /^due:(.*)$/i.exec(w);
+        if (dueMatch) {
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(dueMatch[1]) || Number.isNaN(Date.parse(`${dueMatch[1]}T00:00:00Z`))) {
+            throw usage('action', `The due date \`${dueMatch[1].slice(0, 20)}\` is not a date: write due:YYYY-MM-DD, e.g. due:2026-12-01.`);
+          }
+          due = dueMatch[1];
+        } else if (!owner && parseUserMention(w)) owner = parseUserMention(w);
+        else rest.push(w);
+      }
+      return { verb: 'action', ref, owner, due, text: checkText('action', 'action text', rest.join(' '), '/dr action add a health check on the Abuja LB @alice due:2026-12-01') };
+    }
+    case 'actions':
+      return { verb: 'actions', ref: takeRef(words) };
+    case 'pir': {
+      const ref = takeRef(words);
+      if ((words[0] ?? '').toLowerCase() !== 'retry' || words.length > 1) throw usage('pir', 'The only PIR command is `/dr pir retry` (open the PIR pull request again after a GitHub failure).');
+      return { verb: 'pir', ref, sub: 'retry' };
+    }
     default:
       throw new DomainError('USAGE', `Unknown command \`${verb.slice(0, 40)}\`. Try \`/dr help\`.`, USAGE.help);
   }
+}
+
+const PARAM_KEY = /^[a-z][a-z0-9_]{0,40}$/;
+
+/** `/dr run [INC-n] <runbook> key=value … [--dry-run] [--override "<reason>"]`. Values are checked against the runbook later. */
+function parseRun(words: string[]): Command {
+  const ref = takeRef(words);
+  const dryRun = takeFlag(words, '--dry-run');
+  let override: string | undefined;
+  const at = words.findIndex((w) => w.toLowerCase() === '--override');
+  if (at >= 0) {
+    override = cleanText(words.splice(at).slice(1).join(' ').replace(/^["“](.*)["”]$/, '$1'));
+    if (!override) throw usage('run', 'Say why you override the health-check quorum, e.g. `--override "Lagos DC confirmed down by phone"`.');
+  }
+  if (words.length === 0) return { verb: 'run', ref, params: {}, dryRun, override };
+  const runbook = words.shift()!.toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(runbook)) throw usage('run', `\`${runbook.slice(0, 40)}\` is not a runbook name. \`/dr run\` alone lists them.`);
+  const params: Record<string, string> = {};
+  for (const w of words) {
+    const eq = w.indexOf('=');
+    const key = eq > 0 ? w.slice(0, eq).toLowerCase() : '';
+    if (!PARAM_KEY.test(key)) throw usage('run', `Parameters are key=value (got \`${w.slice(0, 40)}\`).`);
+    if (key in params) throw usage('run', `The parameter ${key} is given twice.`);
+    params[key] = w.slice(eq + 1);
+  }
+  return { verb: 'run', ref, runbook, params, dryRun, override };
 }

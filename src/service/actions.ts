@@ -2,12 +2,16 @@ import { textMessage } from '../core/message.ts';
 import type { AppContext } from './context.ts';
 import { runCommandSafely } from './commands.ts';
 import { incidentForm } from './forms.ts';
+import { approvalButton } from './runbooks/index.ts';
+import { pirButton } from './pir/index.ts';
 import type { ActionInput, Reply } from './io.ts';
 
 /** Button presses on drbot's messages. The user is the one in the signed payload, never text. */
 export async function handleAction(ctx: AppContext, a: ActionInput): Promise<Reply> {
   const id = Number(a.value);
   const cmdInput = { requestKey: a.requestKey, userId: a.userId, channelId: a.channelId ?? '', text: '' };
+  if (a.action.startsWith('approval.')) return approvalButton(ctx, a);
+  if (a.action.startsWith('pir.') || a.action.startsWith('statuspage.')) return pirButton(ctx, a);
   switch (a.action) {
     case 'incident.update':
     case 'incident.sev':

@@ -16,6 +16,8 @@ import { declareForm } from './forms.ts';
 import type { CommandInput, Reply } from './io.ts';
 import { postStep } from './notices.ts';
 import { findTarget } from './target.ts';
+import { runbookCommand } from './runbooks/index.ts';
+import { pirCommand, pirPlanOnResolve } from './pir/index.ts';
 import { cadencePlan } from './steps/cadence.ts';
 import { statusPageStep } from './steps/statusPage.ts';
 import type { StepPlan } from '../core/steps.ts';
@@ -141,6 +143,7 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
             { stepId: `page-resolve-${v}`, kind: 'page_resolve', source: 'resolution', label: 'Resolve the PagerDuty incidents', dueAt: now, params: {} },
             { stepId: `email-resolution-${v}`, kind: 'email_resolution', source: 'resolution', label: 'Resolution email', dueAt: now, params: {} },
             statusPageStep(`statuspage-resolved-${v}`, now, { text: cmd.summary, onlyIfExists: true }),
+            ...pirPlanOnResolve(change.incident, now),
           ],
           reply: { message: textMessage([`${incidentRef(i.id)} resolved. Pending notifications cancelled.`]) },
         };
@@ -168,6 +171,14 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
       });
       return reply;
     }
+
+    case 'run':
+      return runbookCommand(ctx, input, cmd);
+
+    case 'action':
+    case 'actions':
+    case 'pir':
+      return pirCommand(ctx, input, cmd);
 
     case 'reopen': {
       const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {

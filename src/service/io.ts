@@ -50,4 +50,17 @@ export interface Handlers {
   command(input: CommandInput): Promise<Reply>;
   action(input: ActionInput): Promise<Reply>;
   form(input: FormInput): Promise<FormReply>;
+  /** Events in channels drbot is in (Slack Events API: pin_added, reaction_added). */
+  event(e: ChatEvent): Promise<void>;
+}
+
+export interface ChatEvent {
+  type: string;
+  /** Slack's event_id: the same for a retried delivery. */
+  eventId: string;
+  channelId: string;
+  userId: string;
+  ts?: string;
+  reaction?: string;
+  text?: string;
 }

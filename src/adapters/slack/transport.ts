@@ -92,6 +92,16 @@ export function createSlackTransport(o: SlackTransportOptions) {
     if (reply.message) await chat.post(body.user.id, reply.message).catch((e) => o.log.warn({ err: e }, 'could not DM the form result'));
   });
 
+  // Pins and reactions in incident channels feed the timeline (the PIR work decides what counts).
+  app.event('pin_added', async ({ event, body }) => {
+    const item = event.item as { message?: { ts?: string; text?: string } } | undefined;
+    await o.handlers.event({ type: 'pin_added', eventId: String(body.event_id), channelId: event.channel_id, userId: event.user, ts: item?.message?.ts, text: item?.message?.text });
+  });
+  app.event('reaction_added', async ({ event, body }) => {
+    if (event.item.type !== 'message') return;
+    await o.handlers.event({ type: 'reaction_added', eventId: String(body.event_id), channelId: event.item.channel, userId: event.user, ts: event.item.ts, reaction: event.reaction });
+  });
+
   app.error(async (e) => {
     o.metrics.errors.inc({ where: 'bolt' });
     o.log.error({ err: e }, 'Slack handler error');
