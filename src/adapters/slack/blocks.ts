@@ -22,13 +22,22 @@ export function inlineToMrkdwn(i: Inline): string {
 export const lineToMrkdwn = (l: Line): string => l.map(inlineToMrkdwn).join('');
 
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
+/**
+ * plain_text is not parsed for mentions, but a title is copied into places that are (topics,
+ * notifications, other tools): a zero-width space after `<` makes `<!channel>` inert everywhere
+ * while it looks the same.
+ */
+export function inertText(text: string): string {
+  return text.replace(/<(?=[!@#])/g, '<\u200B');
+}
 const mrkdwn = (text: string, max = 3000) => ({ type: 'mrkdwn', text: clip(text, max) || ' ' });
 
 export function toSlackBlocks(blocks: Block[]): Record<string, unknown>[] {
   return blocks.slice(0, 50).map((b) => {
     switch (b.type) {
       case 'header':
-        return { type: 'header', text: { type: 'plain_text', text: clip(b.text, 150), emoji: true } };
+        return { type: 'header', text: { type: 'plain_text', text: clip(inertText(b.text), 150), emoji: true } };
       case 'section':
         return { type: 'section', text: mrkdwn(b.lines.map(lineToMrkdwn).join('\n')) };
       case 'fields':
@@ -40,7 +49,7 @@ export function toSlackBlocks(blocks: Block[]): Record<string, unknown>[] {
           type: 'actions',
           elements: b.buttons.slice(0, 25).map((btn) => ({
             type: 'button', action_id: btn.action, value: clip(btn.value, 2000),
-            text: { type: 'plain_text', text: clip(btn.label, 75), emoji: true },
+            text: { type: 'plain_text', text: clip(inertText(btn.label), 75) || ' ', emoji: true },
             ...(btn.style ? { style: btn.style } : {}),
           })),
         };

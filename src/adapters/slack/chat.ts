@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Form } from '../../core/form.ts';
 import type { Message } from '../../core/message.ts';
 import { ChatError, TransientError, type ChatPort } from '../../ports.ts';
-import { escapeMrkdwn, toSlackMessage } from './blocks.ts';
+import { escapeMrkdwn, inertText, toSlackMessage } from './blocks.ts';
 import { toSlackModal } from './forms.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -55,7 +55,7 @@ export class SlackChat implements ChatPort {
   }
 
   async setTopic(channelId: string, topic: string) {
-    await this.client.conversations.setTopic({ channel: channelId, topic }).catch(mapError);
+    await this.client.conversations.setTopic({ channel: channelId, topic: inertText(topic) }).catch(mapError);
   }
 
   async post(channel: string, message: Message) {
