@@ -130,7 +130,7 @@ export async function createApp(o: AppOptions) {
     ...runbookStepHandlers,
     ...pirStepHandlers,
   };
-  runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...o.runner, worker });
+  runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, ...o.runner, worker });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {

@@ -31,6 +31,13 @@ export const settingsFileSchema = z.object({
   war_room_url: z.string().url().optional().describe('Bridge link posted by the war-room step'),
   duplicate_window: duration.prefault('10m').describe('A declare with the title of an open incident declared within this answers with that incident'),
   severities: z.object({ sev1: severitySchema, sev2: severitySchema, sev3: severitySchema, sev4: severitySchema }).strict(),
+  scheduler: z.object({
+    lease: duration.prefault('60s').describe('How long a replica holds a claimed step; a replica that dies mid-send loses it after this'),
+    max_attempts: z.number().int().min(1).max(20).default(5).describe('Tries per step before it is shown as failed'),
+    backoff: duration.prefault('2s').describe('First retry delay; doubles each try (a provider\'s Retry-After wins when longer)'),
+    max_backoff: duration.prefault('2m').describe('Longest retry delay'),
+    late_after: duration.prefault('30s').describe('A step that starts this much after it fell due is marked late'),
+  }).strict().prefault({}),
   status_page: z.object({
     components: z.record(z.string(), z.string()).default({}).describe('Affected service → Statuspage component id'),
     on_declare: z.array(z.number().int().min(1).max(4)).default([]).describe('Severities that update the status page at declare'),
@@ -59,6 +66,7 @@ export function toSettings(f: SettingsFile): Settings {
     duplicateWindowMs: f.duplicate_window,
     severities: { 1: sev('sev1'), 2: sev('sev2'), 3: sev('sev3'), 4: sev('sev4') } as Record<Severity, ReturnType<typeof sev>>,
     permissions: f.permissions,
+    scheduler: { leaseMs: f.scheduler.lease, maxAttempts: f.scheduler.max_attempts, backoffBaseMs: f.scheduler.backoff, backoffMaxMs: f.scheduler.max_backoff, lateAfterMs: f.scheduler.late_after },
     statusPage: { components: f.status_page.components, onDeclare: f.status_page.on_declare },
   };
 }

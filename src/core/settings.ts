@@ -30,6 +30,8 @@ export interface Settings {
   permissions: { resolve: PermissionRule[]; downgrade: PermissionRule[] };
   /** A declare identical to an open incident's title within this window answers with that incident. */
   duplicateWindowMs: number;
+  /** The durable schedule's tuning (drbot.yml `scheduler`). */
+  scheduler: { leaseMs: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; lateAfterMs: number };
   statusPage: {
     /** Affected service name → Statuspage component id. */
     components: Record<string, string>;

@@ -96,7 +96,7 @@ export class StepRunner {
       if (!handler) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
       else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
         outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
-      } else outcome = await withTimeout(handler(ctx, step, incident), opts.leaseMs - 5_000, step.kind);
+      } else outcome = await withTimeout(handler(ctx, step, incident), Math.max(opts.leaseMs * 0.8, opts.leaseMs - 5_000), step.kind);
     } catch (e) {
       if (e instanceof NotConfigured) outcome = { status: 'skipped', detail: e.message };
       else if (step.attempts < opts.maxAttempts) {
