@@ -123,7 +123,7 @@ export class StepRunner {
       text: `${step.label}: ${outcome.status === 'done' ? 'sent' : outcome.status} — ${outcome.detail}${late}${twice}`,
       data: { stepId: step.stepId, kind: step.kind, status: outcome.status, dueAt: step.dueAt.toISOString(), startedAt: t.startedAt.toISOString(), lateMs: t.lateMs, attempts: step.attempts, maybeRepeated: step.reclaimed },
     };
-    const result = { ...('result' in outcome ? outcome.result : {}), lateMs: t.lateMs, maybeRepeated: step.reclaimed };
+    const result = { ...('result' in outcome ? outcome.result : {}), lateMs: t.lateMs, maybeRepeated: step.reclaimed, worker: opts.worker };
     const written = await ctx.db.transaction(async (tx) => {
       if (!(await finishStep(tx, { id: step.id, worker: opts.worker, outcome, at, result }))) return false;
       await appendTimeline(tx, step.incidentId, [event]);
