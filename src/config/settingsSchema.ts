@@ -41,7 +41,15 @@ export const settingsFileSchema = z.object({
   status_page: z.object({
     components: z.record(z.string(), z.string()).default({}).describe('Affected service → Statuspage component id'),
     on_declare: z.array(z.number().int().min(1).max(4)).default([]).describe('Severities that update the status page at declare'),
-  }).strict().default({ components: {}, on_declare: [] }),
+    review: z.boolean().default(false).describe('Post each public update in the incident channel with a Publish button first; nothing goes out until someone presses it'),
+  }).strict().default({ components: {}, on_declare: [], review: false }),
+  pir: z.object({
+    repo_path: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'expected a folder path inside the repository, e.g. docs/pir')
+      .refine((p) => !p.split('/').includes('..'), 'expected a folder inside the repository (no ..)')
+      .default('docs/pir').describe('Folder of the PIR documents in GITHUB_REPO; each PIR is <date>-inc-<n>-<slug>.md'),
+    timeline_emoji: z.string().regex(/^[a-z0-9_+-]+$/, 'expected an emoji name without colons, e.g. pushpin').default('pushpin')
+      .describe('Messages in an incident channel reacted to with this emoji (or pinned) join the incident timeline'),
+  }).strict().default({ repo_path: 'docs/pir', timeline_emoji: 'pushpin' }).describe('Post-incident review'),
   permissions: z.object({
     resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
     downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
@@ -67,6 +75,7 @@ export function toSettings(f: SettingsFile): Settings {
     severities: { 1: sev('sev1'), 2: sev('sev2'), 3: sev('sev3'), 4: sev('sev4') } as Record<Severity, ReturnType<typeof sev>>,
     permissions: f.permissions,
     scheduler: { leaseMs: f.scheduler.lease, maxAttempts: f.scheduler.max_attempts, backoffBaseMs: f.scheduler.backoff, backoffMaxMs: f.scheduler.max_backoff, lateAfterMs: f.scheduler.late_after },
-    statusPage: { components: f.status_page.components, onDeclare: f.status_page.on_declare },
+    statusPage: { components: f.status_page.components, onDeclare: f.status_page.on_declare, review: f.status_page.review },
+    pir: { repoPath: f.pir.repo_path, timelineEmoji: f.pir.timeline_emoji },
   };
 }

@@ -37,6 +37,15 @@ export interface Settings {
     components: Record<string, string>;
     /** Severities whose declare also updates the status page at once (besides their chain). */
     onDeclare: number[];
+    /** Public updates are first posted in the incident channel with a Publish button. */
+    review: boolean;
+  };
+  /** The post-incident review on GitHub. */
+  pir: {
+    /** Folder of the PIR documents in the repository, e.g. `docs/pir`. */
+    repoPath: string;
+    /** Messages reacted to with this emoji (name without colons) join the incident timeline. */
+    timelineEmoji: string;
   };
 }
 

@@ -87,3 +87,22 @@ describe('Slack over HTTP, against the Slack stand-in (every call checked agains
     expect(JSON.stringify(view)).toContain('incident.resolve');
   });
 });
+
+describe('Slack over Socket Mode (SLACK_APP_TOKEN), against the stand-in\'s socket', () => {
+  it('a /dr declare over the socket is acked with the answer and declares', async () => {
+    const { startSlackStandIn } = await import('../standins/slack/server.ts');
+    const { slashCommandPayload } = await import('../helpers/slackRequests.ts');
+    const slack = await startSlackStandIn({ channels: Object.entries(SLACK_CHANNELS).map(([name, id]) => ({ id, name })) });
+    const s = await slackApp({ slack, env: { SLACK_APP_TOKEN: slack.appToken, SLACK_SIGNING_SECRET: '' } });
+    try {
+      await slack.waitFor((x) => x.socketConnections > 0, 5000, 'socket connected');
+      const ack = await slack.socketSend({ type: 'slash_commands', payload: slashCommandPayload({ text: 'declare sev2 Socket DB slow', user_id: 'U0ONCALL01', channel_id: SLACK_CHANNELS.general }) });
+      expect(JSON.stringify(ack.payload)).toContain('INC-1 declared');
+      await slack.waitFor((x) => x.channels.find((c) => c.name.endsWith('socket-db-slow')), 5000, 'channel');
+      slack.assertNoViolations();
+    } finally {
+      await s.close();
+      await slack.close();
+    }
+  });
+});

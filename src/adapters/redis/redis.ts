@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Health, RateLimiter, WakeBus } from '../../ports.ts';
+import { InProcessRateLimiter } from './inProcess.ts';
 
 /**
  * The Redis roles across replicas: wake-ups (pub/sub) and shared rate limits. Redis is never
@@ -14,6 +15,11 @@ export function connectRedis(url: string): { bus: WakeBus; limiter: RateLimiter;
   sub.on('error', () => undefined);
   const listeners = new Map<string, (() => void)[]>();
   sub.on('message', (channel: string) => listeners.get(channel)?.forEach((fn) => fn()));
+  // Redis down at start or restarted later: subscribe (again) whenever the connection is ready.
+  sub.on('ready', () => {
+    for (const channel of listeners.keys()) sub.subscribe(channel).catch(() => undefined);
+  });
+  const local = new InProcessRateLimiter();
 
   const bus: WakeBus = {
     async publish(topic) {
@@ -22,7 +28,7 @@ export function connectRedis(url: string): { bus: WakeBus; limiter: RateLimiter;
     async subscribe(topic, fn) {
       const channel = `drbot:${topic}`;
       listeners.set(channel, [...(listeners.get(channel) ?? []), fn]);
-      await sub.subscribe(channel);
+      await sub.subscribe(channel).catch(() => undefined);
     },
     async close() {},
   };
@@ -31,13 +37,14 @@ export function connectRedis(url: string): { bus: WakeBus; limiter: RateLimiter;
   const limiter: RateLimiter = {
     async take(key, perSecond) {
       const gap = Math.ceil(1000 / perSecond);
+      // Without Redis the limit is kept per replica: slower to coordinate, never blocking.
       const at = Number(await pub.eval(
         `local t = redis.call('TIME'); local now = t[1] * 1000 + math.floor(t[2] / 1000)
          local nxt = tonumber(redis.call('GET', KEYS[1]) or '0'); local at = math.max(now, nxt)
          redis.call('SET', KEYS[1], at + ARGV[1], 'PX', ARGV[1] * 10)
          return at - now`,
         1, `drbot:rate:${key}`, String(gap),
-      ));
+      ).catch(() => local.take(key, perSecond).then(() => 0)));
       if (at > 0) await new Promise((r) => setTimeout(r, at));
     },
   };
