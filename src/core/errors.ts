@@ -6,7 +6,15 @@ export type DomainErrorCode =
   | 'INCIDENT_OPEN'
   | 'NOT_ALLOWED'
   | 'NO_CHANGE'
-  | 'DUPLICATE';
+  | 'DUPLICATE'
+  /** Recovery runs: a click by someone outside the approver groups. */
+  | 'NOT_APPROVER'
+  /** Recovery runs: the requester clicked Approve on their own request. */
+  | 'SELF_APPROVAL'
+  /** Recovery runs: the approval request ran out. */
+  | 'EXPIRED'
+  /** Recovery runs: the health-check quorum is not met and no override was given. */
+  | 'NO_QUORUM';
 
 export class DomainError extends Error {
   constructor(

@@ -93,11 +93,12 @@ export function actionMarker(incidentId: number, n: number): string {
 }
 
 /**
- * User text inside the Markdown document: table pipes, HTML and code spans are escaped,
- * and `@name` cannot notify anyone on GitHub.
+ * User text inside the Markdown document: table pipes, HTML, links and code spans are escaped,
+ * and `@name` cannot notify anyone on GitHub. (`*` and `_` are left: at worst emphasis, and
+ * URLs keep working.)
  */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\|`<>[\]*_]/g, '\\$&').replace(/@/g, '@&#8203;').replace(/[\r\n]+/g, ' ');
+  return s.replace(/[\\|`<>[\]]/g, '\\$&').replace(/@/g, '@&#8203;').replace(/[\r\n]+/g, ' ');
 }
 
 /** When pages were acknowledged: a page step's confirmation, with who from its acknowledgement check. */
@@ -167,7 +168,8 @@ const minutes = (ms: number | undefined, none: string) => (ms === undefined ? no
 /** The PIR's content as template fields. */
 export function pirContent(p: PirInput): PirDoc {
   const i = p.incident;
-  const time = (d: Date) => formatTime(d, p.timeZone, p.timeZoneLabel ? '' : undefined);
+  // The table's header names the zone, so the rows leave it out.
+  const time = (d: Date) => formatTime(d, p.timeZone, '');
   const d = pirDurations(i, p.timeline, p.steps);
   const declared = p.timeline.find((e) => e.type === 'declared');
   const source = typeof declared?.data?.source === 'string' ? declared.data.source : undefined;
@@ -191,9 +193,4 @@ export function pirContent(p: PirInput): PirDoc {
       issue: a.issueNumber && a.issueUrl ? `#${a.issueNumber} ${a.issueUrl}` : 'not filed yet',
     })),
   };
-}
-
-/** Action items still open at the completion review, and those never filed. */
-export function openActionItems(items: ActionItem[], states: Map<number, 'open' | 'closed'>): ActionItem[] {
-  return items.filter((a) => a.issueNumber === null || states.get(a.issueNumber) !== 'closed');
 }

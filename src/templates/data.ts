@@ -1,6 +1,7 @@
 import { nextUpdateDue } from '../core/card.ts';
 import { formatDuration } from '../core/duration.ts';
 import { incidentRef, type Incident } from '../core/incident.ts';
+import type { PirDoc } from '../core/pir.ts';
 import { severityLabel } from '../core/severity.ts';
 import type { Settings } from '../core/settings.ts';
 import { formatTime } from '../core/time.ts';
@@ -27,6 +28,8 @@ export interface TemplateData {
   resolvedAt: string;
   /** Free text of the message being sent (a `/dr update --public` text, a reminder). */
   text: string;
+  /** The post-incident review (templates/pir.md.hbs); placeholders outside the PIR. */
+  pir: PirDoc;
 }
 
 export interface TemplateContext {
@@ -37,6 +40,7 @@ export interface TemplateContext {
   responders: string[];
   lastUpdate?: string;
   text?: string;
+  pir?: PirDoc;
 }
 
 const STATUS: Record<Incident['status'], string> = {
@@ -67,6 +71,16 @@ export function templateData(i: Incident, c: TemplateContext): TemplateData {
     duration: formatDuration(end.getTime() - i.declaredAt.getTime()),
     resolvedAt: i.resolvedAt ? when(i.resolvedAt) : '',
     text: c.text ?? '',
+    pir: c.pir ?? noPir(settings),
+  };
+}
+
+/** The PIR fields when no review is being written (every field present, so templates check at start-up). */
+function noPir(settings: Settings): PirDoc {
+  const none = 'not available';
+  return {
+    date: none, start: none, end: none, timeZone: settings.timeZoneLabel ?? settings.timeZone, detection: none,
+    timeToAcknowledge: none, timeToMitigate: none, timeToResolve: none, timeline: [], actionItems: [],
   };
 }
 

@@ -35,7 +35,8 @@ export function createSlackTransport(o: SlackTransportOptions) {
   const receiver = httpReceiver ?? new SocketModeReceiver({
     appToken: o.appToken!, logger, installerOptions: { clientOptions: { slackApiUrl: o.apiUrl } },
   });
-  const app = new App({ token: o.botToken, receiver, logger, clientOptions: { slackApiUrl: o.apiUrl }, ignoreSelf: false });
+  // No conversation store: drbot keeps its own state in PostgreSQL.
+  const app = new App({ token: o.botToken, receiver, logger, clientOptions: { slackApiUrl: o.apiUrl }, ignoreSelf: false, convoStore: false });
   const budget = o.ackBudgetMs ?? 2500;
 
   /** Runs `work` but acks within the budget: late answers go out as an ephemeral message. */

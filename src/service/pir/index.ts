@@ -1,27 +1,62 @@
 import type { Command } from '../../core/commands.ts';
+import { isDomainError } from '../../core/errors.ts';
 import type { Incident } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import type { AppContext } from '../context.ts';
 import type { ActionInput, ChatEvent, CommandInput, Reply } from '../io.ts';
+import { PUBLISH_ACTION } from '../steps/statusPage.ts';
 import type { StepHandler } from '../steps/types.ts';
+import { actionIssueHandler, addActionItem, listActions } from './actionItems.ts';
+import { timelineFromChatEvent } from './chatEvents.ts';
+import { pirDocHandler, pirDocStep } from './document.ts';
+import { publishButton } from './publish.ts';
+import { pirRetry } from './retry.ts';
+import { pirTimerHandler, pirTimerSteps } from './timers.ts';
 
 /** `/dr action …`, `/dr actions`, `/dr pir retry`. */
-export async function pirCommand(_ctx: AppContext, _input: CommandInput, _cmd: Extract<Command, { verb: 'action' | 'actions' | 'pir' }>): Promise<Reply> {
-  return { refused: true, message: textMessage(['Post-incident reviews are not available yet.']) };
+export async function pirCommand(ctx: AppContext, input: CommandInput, cmd: Extract<Command, { verb: 'action' | 'actions' | 'pir' }>): Promise<Reply> {
+  switch (cmd.verb) {
+    case 'action':
+      return addActionItem(ctx, input, cmd);
+    case 'actions':
+      return listActions(ctx, input, cmd);
+    case 'pir':
+      return pirRetry(ctx, input, cmd);
+  }
 }
 
-/** Steps planted when an incident is resolved (the PIR document and its timeline). */
-export function pirPlanOnResolve(_i: Incident, _now: Date): StepPlan[] {
-  return [];
+/**
+ * Steps planted in the resolve transaction: the PIR pull request now, and the seed's PIR
+ * timeline on the durable schedule. Drills are left to the drill report.
+ */
+export function pirPlanOnResolve(i: Incident, now: Date): StepPlan[] {
+  if (i.mode !== 'real') return [];
+  return [pirDocStep(`pir-doc-v${i.version}`, now), ...pirTimerSteps(i, now)];
 }
 
 /** Buttons whose action id starts with `pir.` or `statuspage.`. */
-export async function pirButton(_ctx: AppContext, _a: ActionInput): Promise<Reply> {
-  return { refused: true, message: textMessage(['Not available yet.']) };
+export async function pirButton(ctx: AppContext, a: ActionInput): Promise<Reply> {
+  if (a.action === PUBLISH_ACTION) {
+    try {
+      return await publishButton(ctx, a);
+    } catch (e) {
+      // A refusal is an answer to the person who pressed, not an error.
+      if (isDomainError(e)) return { refused: true, message: textMessage([e.message]) };
+      throw e;
+    }
+  }
+  ctx.log.warn({ action: a.action }, 'unknown action');
+  return { refused: true, message: textMessage([`drbot does not know the button "${a.action.slice(0, 60)}".`]) };
 }
 
 /** Slack events in incident channels (pins, reactions) → timeline. */
-export async function handleChatEvent(_ctx: AppContext, _e: ChatEvent): Promise<void> {}
+export async function handleChatEvent(ctx: AppContext, e: ChatEvent): Promise<void> {
+  await timelineFromChatEvent(ctx, e);
+}
 
-export const pirStepHandlers: Record<string, StepHandler> = {};
+export const pirStepHandlers: Record<string, StepHandler> = {
+  pir_doc: pirDocHandler,
+  pir_action_issue: actionIssueHandler,
+  pir_timer: pirTimerHandler,
+};

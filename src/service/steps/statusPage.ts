@@ -1,22 +1,49 @@
-import { incidentRef } from '../../core/incident.ts';
+import { incidentRef, type Incident } from '../../core/incident.ts';
+import type { Message } from '../../core/message.ts';
 import { componentStatuses, publicStatus } from '../../core/statusPage.ts';
+import type { StepPlan } from '../../core/steps.ts';
+import { TransientError, type StatusPageIncidentStatus } from '../../ports.ts';
 import { listExternalRefs, saveExternalRef } from '../../store/sql/externalRefs.ts';
+import { hasPublicUpdates, insertPublicUpdate } from '../../store/sql/insertPublicUpdate.ts';
 import { dataFor } from './render.ts';
 import type { StepHandler } from './types.ts';
+
+export const PUBLISH_ACTION = 'statuspage.publish';
+
+interface StatusPageParams {
+  text?: string;
+  onlyIfExists?: boolean;
+  /** Set on the step planted by the Publish button: the reviewed text goes out as it was shown. */
+  reviewedBy?: string;
+  body?: string;
+  status?: StatusPageIncidentStatus;
+}
 
 /**
  * `statuspage`: create the public incident the first time, update it after. The stored
  * Statuspage incident id is the idempotency key: a retry updates, it never creates a second.
+ * With `status_page.review`, the text is first posted in the incident channel with a Publish
+ * button, and only the step that button plants sends it.
  */
 export const statusPageHandler: StepHandler = async (ctx, step, i) => {
-  const status = publicStatus(i.status);
-  const template = ctx.config.templates.statuspage.get(status);
-  if (!template) throw new Error(`no templates/statuspage/${status}.hbs`);
-  const text = typeof step.params.text === 'string' ? step.params.text : undefined;
-  const body = template.render(await dataFor(ctx, i, text)).trim();
-  const components = componentStatuses(i, ctx.config.settings.statusPage.components);
+  const p = step.params as StatusPageParams;
   const [existing] = await listExternalRefs(ctx.db, i.id, 'statuspage');
-  if (!existing && step.params.onlyIfExists) return { status: 'skipped', detail: 'nothing public to update' };
+  // "Already public" also counts what drbot's own page showed when Statuspage had no credentials.
+  if (p.onlyIfExists && !existing && !(await hasPublicUpdates(ctx.db, i.id))) return { status: 'skipped', detail: 'nothing public to update' };
+  const status = p.status ?? publicStatus(i.status);
+  let body = p.body;
+  if (body === undefined) {
+    const template = ctx.config.templates.statuspage.get(status);
+    if (!template) throw new Error(`no templates/statuspage/${status}.hbs`);
+    body = template.render(await dataFor(ctx, i, p.text)).trim();
+  }
+  if (ctx.config.settings.statusPage.review && !p.reviewedBy) {
+    if (!i.channelId) throw new TransientError('the incident channel is not open yet', 1000);
+    await ctx.chat.post(i.channelId, reviewMessage(i, step.stepId, status, body));
+    return { status: 'done', detail: 'public update posted for review (nothing sent until Publish is pressed)', result: { review: true, status, body } };
+  }
+  await insertPublicUpdate(ctx.db, i.id, { key: step.stepId, at: ctx.clock.now(), status, body });
+  const components = componentStatuses(i, ctx.config.settings.statusPage.components);
   await ctx.limiter.take('statuspage', 1);
   if (existing) {
     await ctx.statusPage.updateIncident(existing.ref, { status, body, components });
@@ -27,7 +54,26 @@ export const statusPageHandler: StepHandler = async (ctx, step, i) => {
   return { status: 'done', detail: `status page incident opened for ${incidentRef(i.id)} (${status})`, result: { statuspageId: created.id } };
 };
 
+/** The text as it would go out, and the button that sends it. The button names the step, never the text. */
+function reviewMessage(i: Incident, stepId: string, status: string, body: string): Message {
+  return {
+    fallback: `Public update for ${incidentRef(i.id)} waiting for review`,
+    blocks: [
+      { type: 'section', lines: [[{ bold: `Public status update for review (${status})` }, ' — nothing is sent until someone presses Publish:'], [body]] },
+      { type: 'actions', buttons: [{ action: PUBLISH_ACTION, label: 'Publish', value: `${i.id}:${stepId}`, style: 'primary' }] },
+    ],
+  };
+}
+
 /** A status-page step planned by a change (declare, public update, status change, resolve). */
-export function statusPageStep(key: string, dueAt: Date, o: { text?: string; onlyIfExists?: boolean } = {}) {
+export function statusPageStep(key: string, dueAt: Date, o: { text?: string; onlyIfExists?: boolean } = {}): StepPlan {
   return { stepId: key, kind: 'statuspage', source: 'statuspage', label: 'Status page update', dueAt, params: { when: 'public', ...o } };
+}
+
+/** The step the Publish button plants: the reviewed text, sent as it was shown. */
+export function publishStep(reviewed: { stepId: string; params: Record<string, unknown> }, r: { status: string; body: string }, by: string, dueAt: Date): StepPlan {
+  return {
+    stepId: `${reviewed.stepId}-published`, kind: 'statuspage', source: 'statuspage', label: 'Status page update (reviewed)', dueAt,
+    params: { ...reviewed.params, status: r.status, body: r.body, reviewedBy: by, onlyIfExists: false },
+  };
 }

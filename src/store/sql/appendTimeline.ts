@@ -2,13 +2,16 @@ import type { TimelineEvent } from '../../core/incident.ts';
 import type { Queryable } from '../db.ts';
 import { json, toTimeline, type StoredTimelineEvent, type TimelineRow } from '../rows.ts';
 
+/** Appends events in one statement, in the order given. */
 export async function appendTimeline(q: Queryable, incidentId: number, events: TimelineEvent[]): Promise<void> {
-  for (const e of events) {
-    await q.query(
-      'INSERT INTO timeline (incident_id, at, actor, type, text, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)',
-      [incidentId, e.at, e.actor, e.type, e.text, json(e.data ?? {})],
-    );
-  }
+  if (!events.length) return;
+  await q.query(
+    `INSERT INTO timeline (incident_id, at, actor, type, text, data)
+     SELECT $1, (e.v->>'at')::timestamptz, e.v->>'actor', e.v->>'type', e.v->>'text', e.v->'data'
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n)
+      ORDER BY e.n`,
+    [incidentId, json(events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, type: e.type, text: e.text, data: e.data ?? {} })))],
+  );
 }
 
 export async function listTimeline(q: Queryable, incidentId: number): Promise<StoredTimelineEvent[]> {

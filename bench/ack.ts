@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: how fast drbot acks Slack, against a bare Bolt app that only acks, in the
+ * same run and on the same machine. Both get the same signed `/dr` requests over HTTP; drbot
+ * runs on PostgreSQL (DATABASE_URL, default the local test database) with its scheduler on.
+ * Also: declare → channel created → card posted, as seen by the Slack stand-in.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { slackConfigDir, SLACK_CHANNELS } from '../test/helpers/configDir.ts';
+import { postToDrbot, slashCommandBody, triggerId } from '../test/helpers/slackRequests.ts';
+import { startSlackStandIn } from '../test/standins/slack/server.ts';
+import { fmt, load, startChild, summary } from './lib.ts';
+
+const SECRET = 'bench-signing-secret-0001';
+const STATUS_N = Number(process.env.BENCH_STATUS_N ?? 1000);
+const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const slack = await startSlackStandIn({ channels: Object.entries(SLACK_CHANNELS).map(([name, id]) => ({ id, name })), triggerTtlMs: 3_600_000 });
+const schema = `bench_ack_${Date.now()}`;
+const admin = new pg.Client({ connectionString: DB_URL });
+await admin.connect();
+await admin.query(`CREATE SCHEMA ${schema}`);
+
+const common = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, PORT: '0', LOG_LEVEL: 'info' };
+const drbot = await startChild(['src/main.ts'], {
+  ...common, DATABASE_URL: `${DB_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+  DRBOT_CONFIG_DIR: slackConfigDir({ 'drbot.yml': (d) => ({ ...d, duplicate_window: '0s' }) }), DRBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-')),
+}, /"port":(\d+)[^\n]*drbot started/);
+const bare = await startChild(['bench/bareBolt.ts'], common, /ready on (\d+)/);
+const targets = { drbot: `http://127.0.0.1:${drbot.match[1]}`, bolt: `http://127.0.0.1:${bare.match[1]}` };
+
+async function send(base: string, text: string): Promise<void> {
+  const res = await postToDrbot(base, slashCommandBody({ text, user_id: 'U0ONCALL01', channel_id: SLACK_CHANNELS.general, trigger_id: triggerId() }), { secret: SECRET });
+  if (res.status !== 200) throw new Error(`${base} answered ${res.status}`);
+  await res.text();
+}
+
+// One incident for `/dr status INC-1`, and a warm-up for both.
+await send(targets.drbot, 'declare sev3 Benchmark warm-up incident');
+for (const base of Object.values(targets)) await load(100, CONCURRENCY, () => send(base, 'status INC-1'));
+
+const rows: string[] = [];
+const result: Record<string, ReturnType<typeof summary> & { rps: number }> = {};
+for (const [name, text, n] of [['status', 'status INC-1', STATUS_N], ['declare', 'declare sev3 Bench incident', DECLARE_N]] as const) {
+  for (const [target, base] of Object.entries(targets)) {
+    const r = await load(n, CONCURRENCY, (i) => send(base, name === 'declare' ? `${text} ${target} ${i}` : text));
+    const s = { ...summary(r.latencies), rps: (n / r.wallMs) * 1000 };
+    result[`${name}/${target}`] = s;
+    rows.push(`${`/dr ${name}`.padEnd(12)} ${target.padEnd(6)} n=${String(s.n).padEnd(5)} p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  max ${fmt(s.max).padStart(7)} ms  ${fmt(s.rps, 0).padStart(5)} req/s`);
+  }
+}
+
+// Declare → channel created → card posted, from the stand-in's own clock.
+const created = new Map<string, number>();
+const e2e: { channel: number; card: number }[] = [];
+for (const c of slack.calls) {
+  if (c.method === 'conversations.create' && !c.error) created.set(String(c.args.name), c.at);
+}
+const declares = slack.calls.filter((c) => c.method === 'conversations.create');
+for (const ch of slack.channels.filter((c) => c.name.includes('bench-incident-drbot'))) {
+  const card = slack.messages(ch.id)[0];
+  const createdAt = created.get(ch.name);
+  if (!card || !createdAt) continue;
+  e2e.push({ channel: createdAt, card: Number(card.ts.split('.')[0]) * 1000 });
+}
+await new Promise((r) => setTimeout(r, 2000));
+const cardLag = slack.channels.filter((c) => c.name.includes('bench-incident-drbot')).map((ch) => {
+  const created = slack.calls.find((c) => c.method === 'conversations.create' && c.args.name === ch.name && !c.error)?.at;
+  const posted = slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === ch.id)?.at;
+  return created && posted ? posted - created : NaN;
+}).filter(Number.isFinite);
+
+console.log(`\ndrbot ack benchmark — ${new Date().toISOString()} — node ${process.version}, concurrency ${CONCURRENCY}, PostgreSQL store`);
+console.log(rows.join('\n'));
+for (const name of ['status', 'declare']) {
+  const d = result[`${name}/drbot`];
+  const b = result[`${name}/bolt`];
+  console.log(`/dr ${name}: drbot/bare-Bolt p50 ×${fmt(d.p50 / b.p50, 2)}, p99 ×${fmt(d.p99 / b.p99, 2)} (target p99 ≤ ×1.5), throughput ×${fmt(d.rps / b.rps, 2)}`);
+}
+const lag = summary(cardLag);
+console.log(`channel created → card posted (stand-in clock, ${lag.n} declares): p50 ${fmt(lag.p50)} ms, p99 ${fmt(lag.p99)} ms; ${declares.length} conversations.create calls`);
+console.log(`Slack stand-in violations: ${slack.violations.length}`);
+void e2e;
+
+drbot.child.kill('SIGTERM');
+bare.child.kill('SIGTERM');
+await slack.close();
+await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+await admin.end();
+process.exit(0);

@@ -1,0 +1,14 @@
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+
+/** The baseline: a Bolt app that only acks `/dr`. Same signing and receiver work as drbot, nothing else. */
+const receiver = new HTTPReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET!, logLevel: LogLevel.ERROR });
+const app = new App({
+  token: process.env.SLACK_BOT_TOKEN, receiver, logLevel: LogLevel.ERROR,
+  clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
+});
+app.command('/dr', async ({ ack }) => {
+  await ack({ response_type: 'ephemeral', text: 'ok' });
+});
+await app.start(Number(process.env.PORT ?? 0));
+const addr = (receiver as unknown as { server?: { address(): { port: number } } }).server?.address();
+console.log(`ready on ${addr?.port ?? process.env.PORT}`);
