@@ -25,19 +25,20 @@ export const settingsFileSchema = z.object({
     announcements: z.string().min(1).describe('Channel (id or name) where every incident is announced'),
     engineering: z.string().min(1).describe('Engineering incidents channel (chain steps `to: engineering`)'),
     alerts: z.string().min(1).describe('Alerts channel (SEV-3 notifications)'),
-  }).strict(),
+  }).strict().describe('Where drbot posts besides the incident channels'),
   channel_name_pattern: z.string().regex(/\{slug\}|\{n\}/, 'expected a pattern containing {slug} or {n}, e.g. inc-{date}-{slug}')
     .default('inc-{date}-{slug}').describe('Incident channel name: {date} (YYYYMMDD), {slug} (from the title), {n} (number)'),
   war_room_url: z.string().url().optional().describe('Bridge link posted by the war-room step'),
   duplicate_window: duration.prefault('10m').describe('A declare with the title of an open incident declared within this answers with that incident'),
-  severities: z.object({ sev1: severitySchema, sev2: severitySchema, sev3: severitySchema, sev4: severitySchema }).strict(),
+  severities: z.object({ sev1: severitySchema, sev2: severitySchema, sev3: severitySchema, sev4: severitySchema }).strict()
+    .describe('The severity table: one entry per severity, sev1 (critical) to sev4 (low)'),
   scheduler: z.object({
     lease: duration.prefault('60s').describe('How long a replica holds a claimed step; a replica that dies mid-send loses it after this'),
     max_attempts: z.number().int().min(1).max(20).default(5).describe('Tries per step before it is shown as failed'),
     backoff: duration.prefault('2s').describe('First retry delay; doubles each try (a provider\'s Retry-After wins when longer)'),
     max_backoff: duration.prefault('2m').describe('Longest retry delay'),
     late_after: duration.prefault('30s').describe('A step that starts this much after it fell due is marked late'),
-  }).strict().prefault({}),
+  }).strict().prefault({}).describe('The durable schedule (every timed step runs on it)'),
   status_page: z.object({
     components: z.record(z.string(), z.string()).default({}).describe('Affected service → Statuspage component id'),
     on_declare: z.array(z.number().int().min(1).max(4)).default([]).describe('Severities that update the status page at declare'),
@@ -53,7 +54,7 @@ export const settingsFileSchema = z.object({
   permissions: z.object({
     resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
     downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
-  }).strict().default({ resolve: [], downgrade: [] }),
+  }).strict().default({ resolve: [], downgrade: [] }).describe('Who may do guarded things'),
 }).strict();
 
 export type SettingsFile = z.infer<typeof settingsFileSchema>;

@@ -1,10 +1,35 @@
+import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../service/context.ts';
-import { sendText, type Routes } from './server.ts';
+import { listPublicIncidents } from '../store/sql/listPublicIncidents.ts';
+import type { Routes } from './server.ts';
+import { statusPageHtml } from './statusPage.html.ts';
+import { HISTORY_DAYS, statusView, type StatusView } from './statusModel.ts';
 
-/** `GET /status` (public HTML page) and `GET /status.json`. */
-export function statusRoutes(_ctx: AppContext): Routes {
+// Inline styles only: nothing else may load (no scripts, fonts, images or frames).
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+function send(res: ServerResponse, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(200, {
+    'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'public, max-age=15',
+    'x-content-type-options': 'nosniff', ...extra,
+  });
+  res.end(body);
+}
+
+/** `GET /status` (public HTML page) and `GET /status.json`: private and drill incidents never appear. */
+export function statusRoutes(ctx: AppContext): Routes {
+  const load = async (): Promise<StatusView> => {
+    const now = ctx.clock.now();
+    const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
+    return statusView(await listPublicIncidents(ctx.db, since), ctx.config.settings, now);
+  };
   return {
-    'GET /status': (_req, res) => sendText(res, 501, 'Not available yet.\n'),
-    'GET /status.json': (_req, res) => sendText(res, 501, 'Not available yet.\n'),
+    'GET /status': async (_req, res) => {
+      const { timeZone, timeZoneLabel } = ctx.config.settings;
+      send(res, 'text/html; charset=utf-8', statusPageHtml(await load(), { timeZone, label: timeZoneLabel }), { 'content-security-policy': CSP });
+    },
+    'GET /status.json': async (_req, res) => {
+      send(res, 'application/json; charset=utf-8', JSON.stringify(await load()), { 'access-control-allow-origin': '*' });
+    },
   };
 }
