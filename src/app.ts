@@ -31,7 +31,7 @@ import { warRoomHandler } from './service/steps/warRoom.ts';
 import { ticketHandler } from './service/steps/ticket.ts';
 import { statusPageHandler } from './service/steps/statusPage.ts';
 import { updateDueHandler } from './service/steps/cadence.ts';
-import { runbookStepHandlers } from './service/runbooks/index.ts';
+import { RUN_FORM, runbookFormSubmit, runbookStepHandlers } from './service/runbooks/index.ts';
 import { pirStepHandlers, handleChatEvent } from './service/pir/index.ts';
 import { statusRoutes } from './http/status.ts';
 import { alertRoutes } from './http/alerts.ts';
@@ -86,7 +86,8 @@ export async function createApp(o: AppOptions) {
   const handlers: Handlers = {
     command: (input) => handleCommand(ctx, input),
     action: (input) => handleAction(ctx, input),
-    form: (input) => handleFormSubmit(ctx, input),
+    // The /dr run form belongs to the recovery commands (service/runbooks).
+    form: (input) => (input.callbackId === RUN_FORM ? runbookFormSubmit(ctx, input) : handleFormSubmit(ctx, input)),
     event: (e) => handleChatEvent(ctx, e),
   };
   if (o.chat) {

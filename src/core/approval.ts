@@ -103,7 +103,6 @@ export function decideApprove(s: ApprovalState, user: string, members: GroupMemb
 
 /** A Deny click: any approver of the run, or the person who asked (withdrawing it). */
 export function decideDeny(s: ApprovalState, user: string, members: GroupMembers, now: Date): void {
-  if (s.status === 'awaiting_approval' && s.expiresAt && now >= s.expiresAt) return; // denying an expired request is harmless
   checkOpen(s, now);
   if (user !== s.requestedBy && !groupsOf(user, s.groups, members).length) {
     throw new ApprovalRefused('NOT_APPROVER', `Only members of ${s.groups.join(', ')} (contacts.yml) or the requester can deny run #${s.id} (${s.runbook}).`);

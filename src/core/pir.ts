@@ -119,15 +119,22 @@ export interface PirDurations {
   resolveMs?: number;
 }
 
+/** A recovery command that completed (the runbook feature's timeline note), or an event marked as mitigation. */
+function isMitigation(e: TimelineInput): boolean {
+  if (e.data?.mitigation === true) return true;
+  if (e.type === 'updated' && e.data?.status === 'monitoring') return true;
+  return e.data?.kind === 'runbook' && e.data.event === 'succeeded' && !e.data.rollbackOf;
+}
+
 /**
- * Acknowledge: the first page acknowledged. Mitigate: the first of an update to `monitoring`
- * or an event marked `data.mitigation: true` (a recovery command that completed). Resolve: the
+ * Acknowledge: the first page acknowledged. Mitigate: the first of an update to `monitoring`,
+ * a recovery command that succeeded, or an event marked `data.mitigation: true`. Resolve: the
  * resolution. All measured from the declaration.
  */
 export function pirDurations(i: Pick<Incident, 'declaredAt' | 'resolvedAt'>, timeline: TimelineInput[], steps: StepInput[]): PirDurations {
   const from = i.declaredAt.getTime();
   const first = (ds: Date[]) => (ds.length ? Math.min(...ds.map((d) => d.getTime())) - from : undefined);
-  const mitigated = timeline.filter((e) => e.data?.mitigation === true || (e.type === 'updated' && e.data?.status === 'monitoring')).map((e) => e.at);
+  const mitigated = timeline.filter(isMitigation).map((e) => e.at);
   return {
     acknowledgeMs: first(acknowledgements(steps).map((a) => a.at)),
     mitigateMs: first(mitigated),

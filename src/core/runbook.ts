@@ -35,7 +35,11 @@ interface Retry {
  * route53_restore exists only in plans: a rollback puts back the snapshot a failover took.
  */
 export type Action = Retry & { label: string } & (
-  | { kind: 'route53'; zone: string; name: string; from: string; to: string; healthChecks: Record<string, string>; timeoutMs: number; pollMs: number }
+  | {
+    kind: 'route53'; zone: string; name: string; from: string; to: string; healthChecks: Record<string, string>; timeoutMs: number; pollMs: number;
+    /** The record sets as shown when the run was requested: execution refuses if they changed since. */
+    expectBefore?: DnsRecordSet[];
+  }
   | { kind: 'route53_restore'; zone: string; name: string; snapshot: DnsRecordSet[]; timeoutMs: number; pollMs: number }
   | { kind: 'http'; url: string; method: 'POST' | 'PUT'; body: unknown; timeoutMs: number; expect: 'success' | 'failure' }
   | { kind: 'exec'; argv: string[]; timeoutMs: number; expect: 'success' | 'failure' }

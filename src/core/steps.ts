@@ -23,8 +23,11 @@ export interface Step {
 
 /** What a step handler reports; written in the same transaction as the step's done mark. */
 export type StepOutcome =
-  /** `plant`: follow-up steps (an escalation check after a page), written with the done mark. */
-  | { status: 'done'; detail: string; result?: Record<string, unknown>; plant?: StepPlan[] }
+  /**
+   * `plant`: follow-up steps (an escalation check after a page), written with the done mark.
+   * `changedIncident`: the step wrote incident fields (the channel): the next step re-reads it.
+   */
+  | { status: 'done'; detail: string; result?: Record<string, unknown>; plant?: StepPlan[]; changedIncident?: boolean }
   | { status: 'skipped'; detail: string }
   | { status: 'failed'; detail: string };
 

@@ -8,14 +8,13 @@ import type { AppContext } from '../service/context.ts';
 import { refreshCard } from '../service/cards.ts';
 import { postStep } from '../service/notices.ts';
 import type { StepHandler } from '../service/steps/types.ts';
-import { appendTimeline } from '../store/sql/appendTimeline.ts';
 import { claimDueSteps, nextDueAt, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
-import { finishStep, retryStepLater } from '../store/sql/finishStep.ts';
-import { getIncident } from '../store/sql/getIncident.ts';
+import { retryStepLater } from '../store/sql/finishStep.ts';
+import { getIncident, getIncidents } from '../store/sql/getIncident.ts';
+import type { StoredIncident } from '../store/rows.ts';
 import { listStaleCards } from '../store/sql/listIncidents.ts';
-import { plantSteps } from '../store/sql/plantSteps.ts';
-import { touchIncident } from '../store/sql/setIncidentChannel.ts';
 import { retryDelayMs } from './backoff.ts';
+import { FinishQueue } from './finishQueue.ts';
 
 export interface RunnerOptions {
   /** This replica's name in leases. */
@@ -32,7 +31,7 @@ export interface RunnerOptions {
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
-  leaseMs: 60_000, batch: 20, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000,
+  leaseMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000,
 };
 
 /**
@@ -45,12 +44,15 @@ export class StepRunner {
   private wakeUp?: () => void;
   private woken = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly finishes: FinishQueue;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly handlers: Record<string, StepHandler>,
     private readonly opts: RunnerOptions,
-  ) {}
+  ) {
+    this.finishes = new FinishQueue(ctx.db);
+  }
 
   /** Claims and runs one batch of due steps, then redraws stale cards. Returns how many ran. */
   async runDue(): Promise<number> {
@@ -58,10 +60,21 @@ export class StepRunner {
     // Steps of one incident run in due order; different incidents run side by side.
     const byIncident = new Map<number, ClaimedStep[]>();
     for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
+    const incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
     await Promise.all([...byIncident.values()].map(async (steps) => {
-      for (const s of steps) await this.track(this.runOne(s));
+      // The batch's read of the incident serves every step, unless a step says it changed it.
+      // The next step starts once this one's send is over; its done mark commits alongside.
+      const written: Promise<void>[] = [];
+      let incident = incidents.get(steps[0].incidentId);
+      for (const s of steps) {
+        const ran = await this.track(this.runOne(s, incident));
+        written.push(ran.written);
+        if (ran.changedIncident) incident = undefined;
+      }
+      await Promise.all(written);
     }));
-    await this.refreshStaleCards();
+    // Under a burst, cards are redrawn once the backlog is through.
+    if (claimed.length < this.opts.batch) await this.refreshStaleCards();
     return claimed.length;
   }
 
@@ -83,12 +96,13 @@ export class StepRunner {
     }
   }
 
-  private async runOne(step: ClaimedStep): Promise<void> {
+  /** Sends one step; resolves when the send is over, with a promise of its outcome being written. */
+  private async runOne(step: ClaimedStep, loaded?: StoredIncident): Promise<{ written: Promise<void>; changedIncident?: boolean }> {
     const { ctx, opts } = this;
     const startedAt = ctx.clock.now();
     const lateMs = Math.max(0, startedAt.getTime() - step.dueAt.getTime());
     ctx.metrics.stepLatenessSeconds.observe(lateMs / 1000);
-    const incident = await getIncident(ctx.db, step.incidentId);
+    const incident = loaded ?? (await getIncident(ctx.db, step.incidentId));
     let outcome: StepOutcome;
     try {
       if (!incident) throw new Error(`incident ${step.incidentId} is gone`);
@@ -107,10 +121,11 @@ export class StepRunner {
         await retryStepLater(ctx.db, { id: step.id, worker: opts.worker, error: errorText(e), retryAt });
         ctx.metrics.steps.inc({ kind: step.kind, outcome: 'retry' });
         this.wake();
-        return;
+        return { written: Promise.resolve() };
       } else outcome = { status: 'failed', detail: `${errorText(e)} (after ${step.attempts} tries)` };
     }
-    await this.finish(step, outcome, { lateMs, startedAt });
+    // Wrapped: a returned promise would be awaited here, and the next step would wait for the commit.
+    return { written: this.finish(step, outcome, { lateMs, startedAt }), changedIncident: outcome.status === 'done' && outcome.changedIncident };
   }
 
   private async finish(step: ClaimedStep, outcome: StepOutcome, t: { lateMs: number; startedAt: Date }): Promise<void> {
@@ -123,17 +138,15 @@ export class StepRunner {
       text: `${step.label}: ${outcome.status === 'done' ? 'sent' : outcome.status} — ${outcome.detail}${late}${twice}`,
       data: { stepId: step.stepId, kind: step.kind, status: outcome.status, dueAt: step.dueAt.toISOString(), startedAt: t.startedAt.toISOString(), lateMs: t.lateMs, attempts: step.attempts, maybeRepeated: step.reclaimed },
     };
-    const result = { ...('result' in outcome ? outcome.result : {}), lateMs: t.lateMs, maybeRepeated: step.reclaimed, worker: opts.worker };
-    const written = await ctx.db.transaction(async (tx) => {
-      if (!(await finishStep(tx, { id: step.id, worker: opts.worker, outcome, at, result }))) return false;
-      await appendTimeline(tx, step.incidentId, [event]);
-      if (outcome.status === 'done' && outcome.plant?.length) await plantSteps(tx, step.incidentId, outcome.plant);
-      if (step.source !== 'system') await touchIncident(tx, step.incidentId);
-      if (outcome.status === 'failed' && step.kind !== 'post') {
-        await plantSteps(tx, step.incidentId, [postStep(`failed-${step.stepId}-${step.id}`, 'Report a failed step', 'incident',
-          textMessage([{ bold: `✗ ${step.label} failed` }, `: ${outcome.detail}. The rest of the chain goes on.`]), at)]);
-      }
-      return true;
+    const result = { detail: outcome.detail, ...('result' in outcome ? outcome.result : {}), lateMs: t.lateMs, maybeRepeated: step.reclaimed, worker: opts.worker };
+    const plant = outcome.status === 'done' ? [...(outcome.plant ?? [])] : [];
+    if (outcome.status === 'failed' && step.kind !== 'post') {
+      plant.push(postStep(`failed-${step.stepId}-${step.id}`, 'Report a failed step', 'incident',
+        textMessage([{ bold: `✗ ${step.label} failed` }, `: ${outcome.detail}. The rest of the chain goes on.`]), at));
+    }
+    const written = await this.finishes.add({
+      row: { id: step.id, worker: opts.worker, status: outcome.status, error: outcome.status === 'done' ? null : outcome.detail, result, sentAt: outcome.status === 'done' ? at : null },
+      incidentId: step.incidentId, event, plant, touch: step.source !== 'system',
     });
     if (!written) ctx.log.warn({ step: step.stepId, incident: step.incidentId }, 'lost the lease before finishing; another worker re-ran this step');
     ctx.metrics.steps.inc({ kind: step.kind, outcome: outcome.status });
@@ -197,6 +210,7 @@ export class StepRunner {
     this.wakeUp?.();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    await this.finishes.drain();
   }
 }
 

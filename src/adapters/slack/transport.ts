@@ -66,7 +66,7 @@ export function createSlackTransport(o: SlackTransportOptions) {
     });
   });
 
-  app.action(/^incident\./, async ({ body, action, ack }) => {
+  app.action(/^(incident|approval|pir|statuspage)\./, async ({ body, action, ack }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     const button = action as { action_id: string; value?: string };

@@ -5,6 +5,7 @@ import { actionMarker, escapeMarkdown, pirBranch, pirPath, type ActionItem } fro
 import { severityLabel } from '../../core/severity.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import { NotConfigured } from '../../ports.ts';
+import { listSteps } from '../../store/sql/listSteps.ts';
 import { insertActionItem } from '../../store/sql/insertActionItem.ts';
 import { getActionItem, listActionItems } from '../../store/sql/listActionItems.ts';
 import { markActionItemLinked, setActionItemIssue } from '../../store/sql/setActionItemIssue.ts';
@@ -113,5 +114,12 @@ export async function listActions(ctx: AppContext, input: CommandInput, cmd: Ext
     states = new Map(items.map((a) => [a.n, { text: 'state unknown' }]));
     note = [[e.message]];
   }
+  if (items.some((a) => !a.issueNumber)) note.push(await unfiledHint(ctx, i.id));
   return { message: textMessage([{ bold: `Action items of ${ref}` }], ...items.map((a) => actionLine(ctx, a, states.get(a.n)!)), ...note) };
+}
+
+/** Why some items have no issue yet, from their last step, and the way to try again. */
+async function unfiledHint(ctx: AppContext, incidentId: number): Promise<Line> {
+  const last = (await listSteps(ctx.db, incidentId)).filter((s) => s.kind === 'pir_action_issue' && s.status !== 'done' && s.lastError).at(-1);
+  return [{ code: '/dr pir retry' }, ` files the missing issues${last ? ` (the last try said: ${last.lastError})` : ''}.`];
 }

@@ -1,18 +1,97 @@
-import type { Command } from '../../core/commands.ts';
-import { textMessage } from '../../core/message.ts';
+import { USAGE, type Command } from '../../core/commands.ts';
+import { isDomainError } from '../../core/errors.ts';
+import { textMessage, type Line } from '../../core/message.ts';
+import { checkParams } from '../../core/runbook.ts';
+import { appendTimeline } from '../../store/sql/appendTimeline.ts';
+import { getRun } from '../../store/sql/getRun.ts';
 import type { AppContext } from '../context.ts';
-import type { ActionInput, CommandInput, Reply } from '../io.ts';
+import type { ActionInput, CommandInput, FormInput, FormReply, Reply } from '../io.ts';
 import type { StepHandler } from '../steps/types.ts';
+import { findTarget } from '../target.ts';
+import { approve, deny, rollback } from './decide.ts';
+import { actionHandler } from './execute.ts';
+import { runbookList, runForm, runFormSubmit, RUN_FORM } from './form.ts';
+import { emailHandler, expireHandler, messageHandler, pageHandler, pageResolveHandler } from './notify.ts';
+import { findRunbook, requestRun } from './request.ts';
+import { waitHandler } from './route53.ts';
+import { STEP } from './steps.ts';
 
-/** `/dr run …`. */
-export async function runbookCommand(_ctx: AppContext, _input: CommandInput, _cmd: Extract<Command, { verb: 'run' }>): Promise<Reply> {
-  return { refused: true, message: textMessage(['Recovery commands are not available yet.']) };
+export { RUN_FORM };
+
+function refused(e: unknown): Reply {
+  if (!isDomainError(e)) throw e;
+  const lines: Line[] = [[e.message]];
+  if (e.usage) lines.push(['Usage: ', { code: e.usage }]);
+  return { refused: true, message: textMessage(...lines) };
+}
+
+/**
+ * `/dr run …`. The runbook's parameters are checked before anything else (before the incident
+ * is looked up or Route 53 is read); `/dr run` alone opens a form listing the runbooks.
+ */
+export async function runbookCommand(ctx: AppContext, input: CommandInput, cmd: Extract<Command, { verb: 'run' }>): Promise<Reply> {
+  if (!cmd.runbook) {
+    if (input.triggerId && ctx.config.runbooks.length) return { form: runForm(ctx, input.channelId, cmd.ref) };
+    return { message: runbookList(ctx) };
+  }
+  const rb = findRunbook(ctx, cmd.runbook, USAGE.run);
+  checkParams(rb, cmd.params, USAGE.run);
+  const incident = await findTarget(ctx.db, cmd.ref, input.channelId, USAGE.run);
+  const { reply } = await requestRun(ctx, {
+    requestKey: input.requestKey, userId: input.userId, via: 'slack', incident, runbook: rb,
+    params: cmd.params, dryRun: cmd.dryRun, override: cmd.override, usage: USAGE.run,
+  });
+  return reply;
+}
+
+/** The `/dr run` form's submission. */
+export function runbookFormSubmit(ctx: AppContext, f: FormInput): Promise<FormReply> {
+  return runFormSubmit(ctx, f, async (input, cmd) => {
+    if (cmd.verb !== 'run') return { refused: true, message: textMessage(['Not a run command.']) };
+    return runbookCommand(ctx, input, cmd);
+  });
 }
 
 /** Buttons whose action id starts with `approval.` (Approve, Deny, Roll back). */
-export async function approvalButton(_ctx: AppContext, _a: ActionInput): Promise<Reply> {
-  return { refused: true, message: textMessage(['Recovery commands are not available yet.']) };
+export async function approvalButton(ctx: AppContext, a: ActionInput): Promise<Reply> {
+  const id = Number(a.value);
+  if (!Number.isInteger(id) || id <= 0) return { refused: true, message: textMessage(['That button is broken (no run id).']) };
+  try {
+    switch (a.action) {
+      case 'approval.approve':
+        return await approve(ctx, a, id);
+      case 'approval.deny':
+        return await deny(ctx, a, id);
+      case 'approval.rollback':
+        return await rollback(ctx, a, id);
+      default:
+        return { refused: true, message: textMessage([`drbot does not know the button "${a.action.slice(0, 60)}".`]) };
+    }
+  } catch (e) {
+    const reply = refused(e);
+    await auditRefusal(ctx, a, id, reply.message?.fallback ?? '');
+    return reply;
+  }
 }
 
-/** Step kinds of recovery runs (expiry, execution, verification …). */
-export const runbookStepHandlers: Record<string, StepHandler> = {};
+/** A refused click is part of the audit trail (who tried to approve what, and why not). */
+async function auditRefusal(ctx: AppContext, a: ActionInput, id: number, why: string): Promise<void> {
+  ctx.log.warn({ run: id, user: a.userId, action: a.action, why }, 'approval click refused');
+  const run = await getRun(ctx.db, id);
+  if (!run) return;
+  await appendTimeline(ctx.db, run.incidentId, [{
+    type: 'note', at: ctx.clock.now(), actor: a.userId, text: `Refused ${a.action.slice('approval.'.length)} of run #${id}: ${why.slice(0, 300)}`,
+    data: { kind: 'runbook', event: 'click_refused', run: id, action: a.action },
+  }]);
+}
+
+/** Step kinds of recovery runs (message, expiry, execution, INSYNC wait, approver notices). */
+export const runbookStepHandlers: Record<string, StepHandler> = {
+  [STEP.message]: messageHandler,
+  [STEP.action]: actionHandler,
+  [STEP.wait]: waitHandler,
+  [STEP.expire]: expireHandler,
+  [STEP.page]: pageHandler,
+  [STEP.pageResolve]: pageResolveHandler,
+  [STEP.email]: emailHandler,
+};

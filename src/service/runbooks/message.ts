@@ -26,6 +26,8 @@ export interface MessageContext {
   slackGroups: Record<string, string | undefined>;
   when: (d: Date) => string;
   now: Date;
+  /** A runbook's parameter names in the order its file lists them (stored params lose order). */
+  paramOrder: (runbook: string) => string[];
 }
 
 const STATUS: Record<RunStatus, string> = {
@@ -97,7 +99,7 @@ function mentions(group: string, requester: string, c: MessageContext): Inline[]
   return out.length ? out : ['(nobody else in this group)'];
 }
 
-function progressLines(v: RunView, c: MessageContext): Line[] {
+function progressLines(v: RunView): Line[] {
   const lines: Line[] = [];
   for (const a of v.actions) {
     const mark = a.status === 'done' ? '✓' : a.status === 'failed' || a.status === 'unknown' ? '✗' : '…';
@@ -107,7 +109,6 @@ function progressLines(v: RunView, c: MessageContext): Line[] {
     if (a.output && a.status !== 'done') lines.push([{ code: clip(a.output, 500) }]);
   }
   if (v.rollback) lines.push(['↩ Rollback requested by ', { user: v.rollback.requestedBy }, `: run #${v.rollback.id} (${v.rollback.status.replace('_', ' ')})`]);
-  void c;
   return lines;
 }
 
@@ -125,7 +126,9 @@ function buttons(v: RunView): Button[] {
 
 export function runMessage(v: RunView, c: MessageContext): Message {
   const { run } = v;
-  const params = Object.entries(run.params).map(([k, val]) => `${k}=${val}`).join(' ');
+  const order = c.paramOrder(run.runbook);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const params = Object.entries(run.params).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)).map(([k, val]) => `${k}=${val}`).join(' ');
   const blocks: Block[] = [
     { type: 'header', text: title(run) },
     { type: 'section', lines: [statusLine(v, c)] },
@@ -152,7 +155,7 @@ export function runMessage(v: RunView, c: MessageContext): Message {
   }
   const approvals = approvalLines(v, c);
   if (approvals.length) blocks.push({ type: 'section', lines: approvals });
-  const progress = progressLines(v, c);
+  const progress = progressLines(v);
   if (progress.length) blocks.push({ type: 'section', lines: [[{ bold: 'Progress:' }], ...progress] });
   const b = buttons(v);
   if (b.length) blocks.push({ type: 'actions', buttons: b });

@@ -49,5 +49,5 @@ export const openChannelHandler: StepHandler = async (ctx, _step, claimed) => {
   }
   // A private incident (security) is not announced in public.
   if (!i.private) await ctx.chat.post(settings.channels.announcements, announcement(i, settings));
-  return { status: 'done', detail: `opened #${i.channelName}`, result: { channel: i.channelId, name: i.channelName } };
+  return { status: 'done', detail: `opened #${i.channelName}`, result: { channel: i.channelId, name: i.channelName }, changedIncident: true };
 };

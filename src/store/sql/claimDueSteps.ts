@@ -32,8 +32,11 @@ export async function claimDueSteps(
 
 /** When the earliest pending step falls due (the scheduler sleeps until then). */
 export async function nextDueAt(q: Queryable): Promise<Date | undefined> {
-  const [row] = await q.query<{ at: Date | null }>(
-    `SELECT min(GREATEST(due_at, COALESCE(lease_until, due_at))) AS at FROM steps WHERE status = 'pending'`,
+  // Two index reads: the earliest unclaimed step, and the earliest lease to run out.
+  const [row] = await q.query<{ due: Date | null; lease: Date | null }>(
+    `SELECT (SELECT due_at FROM steps WHERE status = 'pending' AND lease_until IS NULL ORDER BY due_at, id LIMIT 1) AS due,
+            (SELECT min(lease_until) FROM steps WHERE status = 'pending' AND lease_until IS NOT NULL) AS lease`,
   );
-  return row?.at ? new Date(row.at) : undefined;
+  const times = [row?.due, row?.lease].filter((d): d is Date => !!d).map((d) => new Date(d).getTime());
+  return times.length ? new Date(Math.min(...times)) : undefined;
 }

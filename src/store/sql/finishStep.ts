@@ -33,3 +33,29 @@ export async function retryStepLater(q: Queryable, o: { id: number; worker: stri
 export async function confirmStep(q: Queryable, incidentId: number, stepId: string, at: Date): Promise<void> {
   await q.query('UPDATE steps SET confirmed_at = COALESCE(confirmed_at, $3) WHERE incident_id = $1 AND step_id = $2', [incidentId, stepId, at]);
 }
+
+export interface FinishRow {
+  id: number;
+  worker: string;
+  status: StepOutcome['status'];
+  error: string | null;
+  result: Record<string, unknown>;
+  sentAt: Date | null;
+}
+
+/**
+ * Writes many outcomes in one statement (the runner commits them together, one fsync for a
+ * burst). Returns the ids whose claim was still held; the others were re-claimed elsewhere.
+ */
+export async function finishSteps(q: Queryable, rows: FinishRow[]): Promise<Set<number>> {
+  if (!rows.length) return new Set();
+  const done = await q.query<{ id: number }>(
+    `UPDATE steps s SET status = x.status, last_error = x.error, result = x.result, sent_at = x.sent_at,
+            claimed_by = NULL, lease_until = NULL
+       FROM jsonb_to_recordset($1::jsonb) AS x(id integer, worker text, status text, error text, result jsonb, sent_at timestamptz)
+      WHERE s.id = x.id AND s.claimed_by = x.worker
+      RETURNING s.id`,
+    [json(rows.map((r) => ({ ...r, sentAt: undefined, sent_at: r.sentAt?.toISOString() ?? null })))],
+  );
+  return new Set(done.map((d) => d.id));
+}

@@ -13,3 +13,7 @@ export async function setCardPosted(q: Queryable, id: number, ts: string, versio
 export async function touchIncident(q: Queryable, id: number): Promise<void> {
   await q.query('UPDATE incidents SET version = version + 1 WHERE id = $1', [id]);
 }
+
+export async function touchIncidents(q: Queryable, ids: number[]): Promise<void> {
+  if (ids.length) await q.query('UPDATE incidents SET version = version + 1 WHERE id = ANY($1::int[])', [[...new Set(ids)]]);
+}

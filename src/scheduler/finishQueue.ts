@@ -1,0 +1,61 @@
+import type { TimelineEvent } from '../core/incident.ts';
+import type { StepPlan } from '../core/steps.ts';
+import type { Db } from '../store/db.ts';
+import { appendTimelineMany } from '../store/sql/appendTimeline.ts';
+import { finishSteps, type FinishRow } from '../store/sql/finishStep.ts';
+import { plantSteps } from '../store/sql/plantSteps.ts';
+import { touchIncidents } from '../store/sql/setIncidentChannel.ts';
+
+/** One step's outcome as written: the done mark, its timeline entry, follow-ups, a card redraw. */
+export interface FinishItem {
+  row: FinishRow;
+  incidentId: number;
+  event: TimelineEvent;
+  plant: StepPlan[];
+  touch: boolean;
+}
+
+/**
+ * Group commit for step outcomes. Each outcome is written with its done mark in one
+ * transaction; outcomes that finish while a commit is running share the next one, so a burst
+ * costs one transaction per flush instead of one per step, and a lone step is written at once.
+ */
+export class FinishQueue {
+  private queued: { item: FinishItem; resolve: (written: boolean) => void; reject: (e: unknown) => void }[] = [];
+  private flushing?: Promise<void>;
+
+  constructor(private readonly db: Db) {}
+
+  /** Resolves true when written, false when the claim was lost (another worker re-ran it). */
+  add(item: FinishItem): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ item, resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queued.length) {
+      const batch = this.queued.splice(0);
+      try {
+        const written = await this.db.transaction(async (tx) => {
+          const held = await finishSteps(tx, batch.map((b) => b.item.row));
+          const kept = batch.map((b) => b.item).filter((i) => held.has(i.row.id));
+          await appendTimelineMany(tx, kept.map((i) => ({ incidentId: i.incidentId, event: i.event })));
+          for (const i of kept) if (i.plant.length) await plantSteps(tx, i.incidentId, i.plant);
+          await touchIncidents(tx, kept.filter((i) => i.touch).map((i) => i.incidentId));
+          return held;
+        });
+        batch.forEach((b) => b.resolve(written.has(b.item.row.id)));
+      } catch (e) {
+        batch.forEach((b) => b.reject(e));
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  /** Waits for everything queued so far to be written. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+}

@@ -1,0 +1,131 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusRoutes } from '../../src/http/status.ts';
+import { createHttpServer, listen } from '../../src/http/server.ts';
+import type { StatusView } from '../../src/http/statusModel.ts';
+import { testApp } from '../helpers/app.ts';
+import { testConfigDir } from '../helpers/configDir.ts';
+import { TMP_DIR } from '../helpers/paths.ts';
+
+const ADA = 'U0ONCALL01';
+const day = 86_400_000;
+const NOW = new Date('2026-11-24T09:00:00Z').getTime();
+const CHROMIUM = '/usr/bin/chromium';
+const HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)> "quoted"';
+type T = Awaited<ReturnType<typeof testApp>>;
+
+describe('drbot\'s own status page: GET /status (real Chromium) and GET /status.json', () => {
+  let t: T;
+  let base: string;
+  let server: ReturnType<typeof createHttpServer>;
+
+  /** A form declare (it takes the affected services), at `at`. */
+  async function declare(key: string, title: string, sev: string, services: string, at: number, priv = false): Promise<number> {
+    t.clock.set(new Date(at));
+    const r = await t.app.handlers.form({ requestKey: key, userId: ADA, callbackId: 'declare', privateMetadata: JSON.stringify({ private: priv }), values: { severity: sev, title, services } });
+    await t.drain();
+    return r.declaredIncident!;
+  }
+  async function dr(text: string, at: number) {
+    t.clock.set(new Date(at));
+    const r = await t.dr(text, ADA);
+    expect(r.refused, r.message?.fallback).toBeFalsy();
+    await t.drain();
+  }
+
+  beforeAll(async () => {
+    const dir = testConfigDir({ 'drbot.yml': (d) => { d.status_page = { components: { 'detection-engine': 'c1', 'management-api': 'c2', dashboard: 'c3', 'cdr-ingestion': 'c4' }, on_declare: [1, 2, 3] }; } });
+    t = await testApp({ configDir: dir });
+    // 100 days ago: outside the 90-day history.
+    await declare('old', 'Old outage', 'sev2', 'dashboard', NOW - 100 * day);
+    await dr('resolve INC-1 fixed long ago', NOW - 100 * day + 3_600_000);
+    // 10 days ago, resolved after 45 minutes.
+    await declare('recent', 'CDR ingestion stalled', 'sev2', 'cdr-ingestion', NOW - 10 * day);
+    await dr('resolve INC-2 consumer restarted', NOW - 10 * day + 45 * 60_000);
+    // Open now: a SEV-1 on two components with a hostile public update, a private one, a drill.
+    await declare('now', `Lagos region unreachable ${HOSTILE}`, 'sev1', 'detection-engine, management-api', NOW - 30 * 60_000);
+    await dr(`update INC-3 identified --public Failing over to Abuja ${HOSTILE}`, NOW - 10 * 60_000);
+    await declare('secret', 'Credential leak under investigation', 'sev1', 'dashboard', NOW - 5 * 60_000, true);
+    await declare('drill', 'Quarterly failover drill', 'sev3', 'dashboard', NOW - 4 * 60_000);
+    await t.db.query(`UPDATE incidents SET mode = 'drill' WHERE title = 'Quarterly failover drill'`);
+    t.clock.set(new Date(NOW));
+    server = createHttpServer(statusRoutes(t.app.ctx), pino({ level: 'silent' }));
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => server?.close(() => r()));
+    await t?.close();
+  });
+
+  it('/status.json: components by worst open severity, open public incidents with their public updates, 90 days of history', async () => {
+    const res = await fetch(`${base}/status.json`);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const v = (await res.json()) as StatusView;
+    expect(v.overall).toBe('major_outage');
+    expect(v.components).toEqual([
+      { name: 'detection-engine', status: 'major_outage' }, { name: 'management-api', status: 'major_outage' },
+      { name: 'dashboard', status: 'operational' }, { name: 'cdr-ingestion', status: 'operational' },
+    ]);
+    expect(v.incidents).toHaveLength(1);
+    expect(v.incidents[0]).toMatchObject({ id: 'INC-3', severity: 'SEV-1', status: 'identified', startedAt: new Date(NOW - 30 * 60_000).toISOString(), resolvedAt: null, components: ['detection-engine', 'management-api'] });
+    expect(v.incidents[0].updates.map((u) => [u.status, u.body.slice(0, 40)])).toEqual([
+      ['identified', '[IDENTIFIED] We have identified the caus'], ['investigating', '[INVESTIGATING] We are aware of an issue'],
+    ]);
+    expect(v.history.map((h) => [h.id, h.title, h.duration])).toEqual([['INC-2', 'CDR ingestion stalled', '45m']]);
+    expect(JSON.stringify(v)).not.toMatch(/Credential leak|Quarterly failover drill|Old outage/);
+  });
+
+  it('/status in Chromium on a phone: readable, self-contained, every value escaped; screenshot saved', async () => {
+    const head = await fetch(`${base}/status`);
+    expect(head.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await head.text();
+    expect(html).not.toContain('<script>');
+    expect(html).not.toMatch(/<(img|link|iframe|object|embed|script)\b|href="https?:/);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;');
+
+    const profile = mkdtempSync(join(tmpdir(), 'drbot-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      const requests: string[] = [];
+      const dialogs: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+      const res = await page.goto(`${base}/status`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator('h1').innerText()).toBe('VoxGuard fraud detection services status');
+      expect(await page.locator('.banner').innerText()).toBe('Major outage');
+      expect(await page.locator('ul.components li').allInnerTexts()).toEqual([
+        'detection-engine\nMajor outage', 'management-api\nMajor outage', 'dashboard\nOperational', 'cdr-ingestion\nOperational',
+      ]);
+      const open = page.locator('article').first();
+      expect(await open.locator('h3').innerText()).toBe(`Lagos region unreachable ${HOSTILE}`);
+      expect(await open.locator('.meta').innerText()).toBe('SEV-1 · Identified · since 2026-11-24 09:30 WAT · affects detection-engine, management-api');
+      expect(await open.locator('ol.updates li').first().innerText()).toContain(`Failing over to Abuja ${HOSTILE}`);
+      expect(await page.locator('article').nth(1).locator('.meta').innerText()).toBe('SEV-2 · Resolved · 2026-11-14 10:00 WAT – 2026-11-14 10:45 WAT (45m) · affects cdr-ingestion');
+      const text = await page.locator('main').innerText();
+      expect(text).not.toMatch(/Credential leak|Quarterly failover drill|Old outage/);
+      // Nothing ran, nothing else was fetched, nothing overflows a 390 px wide screen.
+      expect(dialogs).toEqual([]);
+      expect(await page.evaluate(() => document.querySelectorAll('script, img, iframe, link').length)).toBe(0);
+      expect(requests).toEqual([`${base}/status`]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const fontSize = await page.locator('ol.updates li').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      expect(fontSize).toBeGreaterThanOrEqual(14);
+      mkdirSync(TMP_DIR, { recursive: true });
+      const shot = join(TMP_DIR, 'status-page-phone.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`screenshot of /status on a 390x844 phone viewport: ${shot}`);
+    } finally {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
