@@ -106,7 +106,7 @@ for (let i = 0; i < N + 3; i++) {
 const submit = summary(toSubmit);
 const insync = summary(toInsync);
 const overhead = summary(toInsync.map((ms) => ms - INSYNC_MS));
-const line = (label: string, x: ReturnType<typeof summary>) => `${label.padEnd(44)} p50 ${fmt(x.p50).padStart(6)} ms  p99 ${fmt(x.p99).padStart(6)} ms  max ${fmt(x.max).padStart(6)} ms`;
+const line = (label: string, x: ReturnType<typeof summary>) => `${label.padEnd(46)} p50 ${fmt(x.p50).padStart(6)} ms  p99 ${fmt(x.p99).padStart(6)} ms  max ${fmt(x.max).padStart(6)} ms`;
 process.stdout.write([
   `Approve click → Route 53 (n=${N}, ${engine}, Slack HTTP signed block_actions, stand-in INSYNC ${INSYNC_MS} ms after submit, drbot polls every ${POLL_MS} ms)`,
   line('click → ChangeResourceRecordSets accepted', submit),

@@ -61,7 +61,8 @@ export function loadConfig(dir = PROJECT_ROOT): Config {
       });
     }
   }
-  if (problems.length || !settingsFile.ok || !contactsFile.ok) throw new ConfigError('CONFIG_INVALID', problems);
+  // Without valid settings and contacts the rest cannot be checked against them.
+  if (!settingsFile.ok || !contactsFile.ok) throw new ConfigError('CONFIG_INVALID', problems);
   const settings = toSettings(settingsFile.value);
   const sample = sampleTemplateData(settings);
   const templates = loadTemplates(base, sample, problems);

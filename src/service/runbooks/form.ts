@@ -47,7 +47,6 @@ const one = (v: FormValues[string]): string => (Array.isArray(v) ? (v[0] ?? '') 
 
 /** Form submission → the same command a person would type (`run` may throw a refusal). */
 export async function runFormSubmit(
-  ctx: AppContext,
   f: FormInput,
   run: (input: { requestKey: string; userId: string; channelId: string; text: string }, cmd: ReturnType<typeof parseCommand>) => Promise<Reply>,
 ): Promise<FormReply> {

@@ -46,7 +46,7 @@ export async function runbookCommand(ctx: AppContext, input: CommandInput, cmd: 
 
 /** The `/dr run` form's submission. */
 export function runbookFormSubmit(ctx: AppContext, f: FormInput): Promise<FormReply> {
-  return runFormSubmit(ctx, f, async (input, cmd) => {
+  return runFormSubmit(f, async (input, cmd) => {
     if (cmd.verb !== 'run') return { refused: true, message: textMessage(['Not a run command.']) };
     return runbookCommand(ctx, input, cmd);
   });
