@@ -16,6 +16,7 @@ export interface TestAppOptions {
   clock?: Clock;
   chat?: RecordingChat | null;
   runner?: AppOptions['runner'];
+  pagerAgent?: AppOptions['pagerAgent'];
 }
 
 /**
@@ -29,7 +30,7 @@ export async function testApp(o: TestAppOptions = {}) {
   const clock = o.clock ?? new ManualClock();
   const chat = o.chat === null ? undefined : (o.chat ?? new RecordingChat());
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
-  const app = await createApp({ env, config, log, clock, db, chat, host: '127.0.0.1', runner: { backoffBaseMs: 10, backoffMaxMs: 50, lateAfterMs: 5_000, ...o.runner } });
+  const app = await createApp({ env, config, log, clock, db, chat, host: '127.0.0.1', pagerAgent: o.pagerAgent, runner: { backoffBaseMs: 10, backoffMaxMs: 50, lateAfterMs: 5_000, ...o.runner } });
   let seq = 0;
   return {
     app, db, config, clock: clock as ManualClock, chat: chat as RecordingChat,
