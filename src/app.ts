@@ -24,7 +24,7 @@ import type { Handlers } from './service/io.ts';
 import { openChannelHandler } from './service/steps/openChannel.ts';
 import { postHandler } from './service/steps/post.ts';
 import type { StepHandler } from './service/steps/types.ts';
-import { ackCheckHandler, pageHandler, pageResolveHandler } from './service/steps/page.ts';
+import { ackCheckHandler, pageAckHandler, pageHandler, pageResolveHandler } from './service/steps/page.ts';
 import { checkAssignedHandler, reminderHandler, slackHandler } from './service/steps/messages.ts';
 import { emailHandler, resolutionEmailHandler } from './service/steps/email.ts';
 import { warRoomHandler } from './service/steps/warRoom.ts';
@@ -119,6 +119,7 @@ export async function createApp(o: AppOptions) {
     page: pageHandler,
     ack_check: ackCheckHandler,
     page_resolve: pageResolveHandler,
+    page_ack: pageAckHandler,
     slack: slackHandler,
     reminder: reminderHandler,
     check_assigned: checkAssignedHandler,

@@ -93,6 +93,10 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
         // A public update goes to the status page; a status change updates it if it is already public.
         if (cmd.public) plant.push(statusPageStep(`statuspage-update-${v}`, now, { text: cmd.text }));
         else if (cmd.status && cmd.status !== i.status) plant.push(statusPageStep(`statuspage-status-${v}`, now, { onlyIfExists: true }));
+        // Someone is on it: PagerDuty stops re-notifying (its escalation is drbot's to drive now).
+        if (cmd.status && cmd.status !== 'investigating' && i.status === 'investigating') {
+          plant.push({ stepId: `page-ack-${v}`, kind: 'page_ack', source: 'system', label: 'Acknowledge the PagerDuty incidents', dueAt: now, params: {} });
+        }
         return {
           change,
           plant,

@@ -51,6 +51,16 @@ describe('the chain against PagerDuty (TLS stand-in, checked against the Events 
     expect(pd.events.filter((e) => e.event_action === 'trigger')).toHaveLength(1);
   });
 
+  it('moving to identified acknowledges the PagerDuty incident', async () => {
+    const { t } = await start();
+    await t.dr('declare sev2 DB degraded', 'U0ONCALL01');
+    await at(t, 0);
+    await t.dr('update INC-1 identified replica lag on Abuja', 'U0ONCALL01');
+    await t.drain();
+    expect(pd.events.map((e) => [e.event_action, e.dedup_key])).toEqual([['trigger', 'drbot-INC-1'], ['acknowledge', 'drbot-INC-1']]);
+    expect(pd.incidents[0].status).toBe('acknowledged');
+  });
+
   it('no acknowledgement within the response SLA escalates level by level, then says so in the channel', async () => {
     const { t } = await start();
     await t.dr('declare sev1 Lagos region unreachable', 'U0ONCALL01');

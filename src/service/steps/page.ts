@@ -76,3 +76,11 @@ export const pageResolveHandler: StepHandler = async (ctx, _step, i) => {
   for (const r of refs) await ctx.pager.resolve(r.key, ctx.config.contacts.groups[String(r.data.group)]?.pagerduty_routing_key);
   return { status: 'done', detail: `resolved ${refs.map((r) => r.key).join(', ')}` };
 };
+
+/** `page_ack`: the team is on it (status identified/monitoring): acknowledge the PagerDuty incidents so they stop re-notifying. */
+export const pageAckHandler: StepHandler = async (ctx, _step, i) => {
+  const refs = await listExternalRefs(ctx.db, i.id, 'pagerduty');
+  if (!refs.length) return { status: 'skipped', detail: 'nothing was paged' };
+  for (const r of refs) await ctx.pager.acknowledge(r.key, ctx.config.contacts.groups[String(r.data.group)]?.pagerduty_routing_key);
+  return { status: 'done', detail: `acknowledged ${refs.map((r) => r.key).join(', ')}` };
+};
