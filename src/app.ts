@@ -132,7 +132,9 @@ export async function createApp(o: AppOptions) {
     ...runbookStepHandlers,
     ...pirStepHandlers,
   };
-  runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, ...o.runner, worker });
+  // On the console, each step's outcome is printed as it happens (in Slack it shows on the card).
+  const onFinished = chat instanceof ConsoleChat ? (id: number, text: string) => stdio.out.write(`  · INC-${id} ${text}\n`) : undefined;
+  runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, ...o.runner, worker });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {

@@ -28,6 +28,8 @@ export interface RunnerOptions {
   idleMs: number;
   /** A step that starts later than this after it fell due is marked late in the timeline. */
   lateAfterMs: number;
+  /** Told each step's timeline line once written (the console prints them). */
+  onFinished?: (incidentId: number, text: string) => void;
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
@@ -148,6 +150,7 @@ export class StepRunner {
       row: { id: step.id, worker: opts.worker, status: outcome.status, error: outcome.status === 'done' ? null : outcome.detail, result, sentAt: outcome.status === 'done' ? at : null },
       incidentId: step.incidentId, event, plant, touch: step.source !== 'system',
     });
+    if (written) opts.onFinished?.(step.incidentId, event.text);
     if (!written) ctx.log.warn({ step: step.stepId, incident: step.incidentId }, 'lost the lease before finishing; another worker re-ran this step');
     ctx.metrics.steps.inc({ kind: step.kind, outcome: outcome.status });
   }

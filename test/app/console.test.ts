@@ -22,6 +22,8 @@ describe('the local console (npm start with no Slack credentials)', () => {
     const buttons = await p.waitFor(/\[(\d+)\] Post update {2}\[(\d+)\] Take command {2}\[(\d+)\] Change severity {2}\[(\d+)\] Resolve/);
     await p.waitFor(/\[#incidents\] drbot:\n {2}INC-1 declared — SEV-1 Critical: Lagos region unreachable\. Commander @U0CONSOLE\. Join #inc-/);
     await p.waitFor(/you are now in #inc-\d{8}-lagos-region-unreachable/);
+    // The chain's T+0 page says out loud that it was not sent.
+    await p.waitFor(/· INC-1 PagerDuty → on-call engineer: skipped — not sent \(no credentials\): PagerDuty needs PAGERDUTY_ROUTING_KEY/);
 
     const mark = p.stdout.length;
     p.type('/as U0ENGLEAD1');
