@@ -25,6 +25,7 @@ const BURST_N = Number(process.env.BENCH_BURST_N ?? 20000);
 const SPREAD_MS = 10_000;
 /** Every system gets its timers planted well before the first one falls due. */
 const LEAD_MS = 4000;
+const leadFor = (n: number) => LEAD_MS + n; // big bursts take longer to plant (1 ms a timer is plenty)
 
 interface Scenario { name: string; n: number; dueAt: (i: number, t0: number) => number }
 const scenarios: Scenario[] = [
@@ -78,7 +79,7 @@ async function drbot(s: Scenario, workers: number): Promise<Outcome> {
     return { runner, db };
   });
   for (const r of runners) r.runner.start();
-  const t0 = Date.now() + LEAD_MS;
+  const t0 = Date.now() + leadFor(s.n);
   const plans = Array.from({ length: s.n }, (_, i) => ({ i, due: s.dueAt(i, t0) }));
   for (let k = 0; k < incidents.length; k++) {
     const mine = plans.filter((p) => p.i % incidents.length === k);
@@ -101,7 +102,7 @@ async function bullmq(s: Scenario, workers: number): Promise<Outcome> {
   const name = `bench-${Date.now()}`;
   const queue = new Queue(name, { connection: REDIS });
   const ws = Array.from({ length: workers }, () => new Worker(name, async (job) => record(o, job.data.i, job.data.due), { connection: REDIS, concurrency: 50 }));
-  const t0 = Date.now() + LEAD_MS;
+  const t0 = Date.now() + leadFor(s.n);
   const jobs = Array.from({ length: s.n }, (_, i) => {
     const due = s.dueAt(i, t0);
     return { name: 'bench', data: { i, due }, opts: { delay: Math.max(0, due - Date.now()), removeOnComplete: true, jobId: `j${i}` } };
@@ -128,7 +129,7 @@ async function graphile(s: Scenario, workers: number): Promise<Outcome> {
     connectionString: DB_URL, schema, concurrency: 10, pollInterval: 500, noHandleSignals: true, logger,
     taskList: { bench: async (p) => record(o, (p as { i: number }).i, (p as { due: number }).due) },
   })));
-  const t0 = Date.now() + LEAD_MS;
+  const t0 = Date.now() + leadFor(s.n);
   const specs = Array.from({ length: s.n }, (_, i) => ({ payload: { i, due: s.dueAt(i, t0) }, run_at: new Date(s.dueAt(i, t0)).toISOString() }));
   // Bulk insert through graphile-worker's own add_job (0.16 has no addJobs).
   const c = new pg.Client({ connectionString: DB_URL });

@@ -134,7 +134,8 @@ export async function createApp(o: AppOptions) {
   };
   // On the console, each step's outcome is printed as it happens (in Slack it shows on the card).
   const onFinished = chat instanceof ConsoleChat ? (id: number, text: string) => stdio.out.write(`  · INC-${id} ${text}\n`) : undefined;
-  runner = new StepRunner(ctx, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, ...o.runner, worker });
+  const workerDb = db.fork(5);
+  runner = new StepRunner({ ...ctx, db: workerDb }, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, ...o.runner, worker });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {
@@ -180,6 +181,7 @@ export async function createApp(o: AppOptions) {
       await closed;
       await bus.close();
       await closeRedis();
+      await workerDb.close();
       if (!o.db) await db.close();
     },
   };

@@ -46,8 +46,6 @@ export type Action = Retry & { label: string } & (
   | { kind: 'health_check'; id: string; expect: 'healthy' | 'unhealthy' }
 );
 
-export type ActionKind = Action['kind'];
-
 export interface HealthQuorumSpec {
   required: number;
   checks: { id: string; signalClass: string }[];
@@ -111,8 +109,6 @@ export type RunStatus =
   | 'denied'
   | 'expired'
   | 'dry_run';
-
-export const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'timed_out', 'denied', 'expired', 'dry_run'];
 
 /** A run drbot refuses to start; a DomainError, so the person who asked sees the message. */
 export class RunRefused extends DomainError {

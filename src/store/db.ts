@@ -12,4 +12,10 @@ export interface Db extends Queryable {
   /** Several statements at once (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Another handle on the same database with its own connections (PostgreSQL: a second pool of
+   * `max`; PGlite: itself). The scheduler works on its own pool so a burst of steps never makes
+   * a Slack request wait for a connection.
+   */
+  fork(max: number): Db;
 }

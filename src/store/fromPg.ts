@@ -33,6 +33,11 @@ export function fromPg(pool: pg.Pool): Db {
     async close() {
       await pool.end();
     },
+    fork(max) {
+      const forked = new pg.Pool({ ...pool.options, max });
+      forked.on('error', () => undefined);
+      return fromPg(forked);
+    },
   };
 }
 

@@ -25,6 +25,10 @@ export function fromPglite(pg: PGlite): Db {
     async close() {
       await pg.close();
     },
+    // One connection only: every part shares it.
+    fork() {
+      return { ...this, close: async () => undefined };
+    },
   };
 }
 

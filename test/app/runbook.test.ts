@@ -3,7 +3,7 @@ import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { getRun } from '../../src/store/sql/getRun.ts';
 import { listRunActions } from '../../src/store/sql/runActions.ts';
-import { TransientError, type Mail } from '../../src/ports.ts';
+import { TransientError, type Mail, type PageRequest } from '../../src/ports.ts';
 import { testApp } from '../helpers/app.ts';
 import type { Route53StandIn } from '../standins/route53/server.ts';
 import { awsCredentials, changes, configDir, failoverRecords, HC, plain, roleOf, route53, runbookEdits, ZONE } from './runbookFixtures.ts';
@@ -85,13 +85,12 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
     await start(runbookEdits((d) => void (d.approvers = ['admin', 'cto'])));
     const pages: string[] = [];
     const mails: Mail[] = [];
-    t.app.ctx.pager = {
-      trigger: async (p) => (pages.push(`trigger ${p.dedupKey} ${p.summary}`), { dedupKey: p.dedupKey }),
-      resolve: async (key) => void pages.push(`resolve ${key}`),
-      acknowledge: async () => undefined,
-      acknowledgement: async () => undefined,
-    };
-    t.app.ctx.mailer = { send: async (m) => (mails.push(m), { messageId: 'm1', accepted: m.to }) };
+    // Fakes wired in at the ports (the same port objects the scheduler's handlers use).
+    Object.assign(t.app.ctx.pager, {
+      trigger: async (p: PageRequest) => (pages.push(`trigger ${p.dedupKey} ${p.summary}`), { dedupKey: p.dedupKey }),
+      resolve: async (key: string) => void pages.push(`resolve ${key}`),
+    });
+    Object.assign(t.app.ctx.mailer, { send: async (m: Mail) => (mails.push(m), { messageId: 'm1', accepted: m.to }) });
     await t.dr('run dns-failover', 'U0ONCALL01', channel);
     await t.drain();
     expect(pages).toEqual([
@@ -133,20 +132,15 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
   it('a Route 53 answer lost after the change was applied: the retried step sees the change in place and does not submit it again', async () => {
     await start();
     const dns = t.app.ctx.dns;
+    const submit = dns.changeRecordSets.bind(dns);
     let lost = false;
-    t.app.ctx.dns = {
-      ...dns,
-      listRecordSets: (...a) => dns.listRecordSets(...a),
-      healthCheckStatus: (id) => dns.healthCheckStatus(id),
-      getChange: (id) => dns.getChange(id),
-      async changeRecordSets(...a) {
-        const r = await dns.changeRecordSets(...a);
-        if (!lost) {
-          lost = true;
-          throw new TransientError('socket hang up (the batch reached Route 53)');
-        }
-        return r;
-      },
+    dns.changeRecordSets = async (...a) => {
+      const r = await submit(...a);
+      if (!lost) {
+        lost = true;
+        throw new TransientError('socket hang up (the batch reached Route 53)');
+      }
+      return r;
     };
     await t.dr('run dns-failover', 'U0ONCALL01', channel);
     await press('approve', 1, 'U0ENGLEAD1');

@@ -48,7 +48,7 @@ const TIER: Record<StoredRun['tier'], string> = {
   T2: 'T2: needs approval',
 };
 
-export function requesterLine(run: StoredRun): Line {
+function requesterLine(run: StoredRun): Line {
   return run.requestedVia.startsWith('alert:') ? [`Alertmanager alert ${run.requestedVia.slice(6)}`] : [{ user: run.requestedBy }];
 }
 
