@@ -43,7 +43,7 @@ function collectFields(node: hbs.AST.Node, out: Set<string>, depth: number): voi
   }
 }
 
-const HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'join', 'upper']);
+const HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'join', 'upper', 'sentence']);
 
 export function compileTemplate(name: string, source: string, mode: TemplateMode): Template {
   let ast: hbs.AST.Program;
@@ -77,3 +77,8 @@ export function missingFields(t: Template, sample: object): string[] {
 
 hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
 hb.registerHelper('upper', (s: unknown) => String(s ?? '').toUpperCase());
+/** Ends a person's text with a full stop when it has none, so the template's next sentence reads right. */
+hb.registerHelper('sentence', (s: unknown) => {
+  const t = String(s ?? '').trim();
+  return t && !/[.!?…]$/.test(t) ? `${t}.` : t;
+});
