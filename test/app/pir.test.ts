@@ -30,7 +30,9 @@ describe('the PIR pull request for a scripted SEV-1 (GitHub stand-in)', () => {
   beforeEach(async () => {
     gh = await startGitHubStandIn({ owner: 'voxguard', repo: 'incidents', token: 'ghp_test' });
     t = await testApp({ env: { GITHUB_TOKEN: 'ghp_test', GITHUB_REPO: 'voxguard/incidents', GITHUB_API_URL: gh.url } });
-    t.app.ctx.pager = fakePager();
+    // PagerDuty itself is tested against its stand-in (delivery.test.ts); here only the PIR is
+    // under test, with an acknowledgement at a known time on the manual clock.
+    Object.assign(t.app.ctx.pager, fakePager());
   });
   afterEach(async () => {
     await t.close();
@@ -101,6 +103,7 @@ describe('the PIR pull request for a scripted SEV-1 (GitHub stand-in)', () => {
       ['10:10', 'Email → engineering lead, CTO: skipped — not sent (no credentials): Email needs SMTP_URL'],
       ['10:12', 'Update by Ada Okafor: Lagos LB health checks failing (status investigating → identified)'],
       ['10:12', 'Status page update: skipped — nothing public to update'],
+      ['10:12', 'Acknowledge the PagerDuty incidents: sent — acknowledged drbot-INC-1'],
       ['10:15', 'War room → all responders: sent — war room posted, 3 responders invited'],
       ['10:15', 'Acknowledged within 15m? (oncall): sent — acknowledged by Ada Okafor'],
       ['10:20', 'Run #1 dns-failover requested: api.voxguard.ng → Abuja (T2, needs admin approval) (Ada Okafor)'],

@@ -67,7 +67,7 @@ describe('the public status page on Atlassian Statuspage (stand-in checked again
     expect(sp.incidents).toHaveLength(1);
     expect(inc.status).toBe('resolved');
     expect(inc.incident_updates.map((u) => u.status)).toEqual(['resolved', 'monitoring', 'identified', 'investigating']);
-    expect(inc.incident_updates[0].body).toBe('[RESOLVED] The issue affecting VoxGuard fraud detection services has been resolved. Failed over to Abuja Thank you for your patience.');
+    expect(inc.incident_updates[0].body).toBe('[RESOLVED] The issue affecting VoxGuard fraud detection services has been resolved. Failed over to Abuja. Thank you for your patience.');
     expect(inc.incident_updates[2].body).toContain('[IDENTIFIED] We have identified the cause of the issue affecting VoxGuard fraud detection services and are working on a fix. Failing over to Abuja');
     expect(Object.values(sp.components).map((c) => c.status)).toEqual(['operational', 'operational', 'operational']);
     expect(sp.calls.map((c) => [c.method, c.status])).toEqual([['POST', 201], ['PATCH', 200], ['PATCH', 200], ['PATCH', 200]]);
