@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { chainStepSchema } from './chainSchema.ts';
 import { contactsFileSchema } from './contactsSchema.ts';
+import { runbookFileSchema } from './runbookSchema.ts';
 import { envSchema } from './env.ts';
 import { settingsFileSchema } from './settingsSchema.ts';
 
@@ -101,6 +102,7 @@ export function configReference(): string {
     table('contacts.yml', rows(shapeOf(contactsFileSchema))),
     table('notifications/sevN.yml: `steps[]`', rows(shapeOf((chainStepSchema as unknown as Any).options![0]))),
     '#### Step kinds', '', '| kind | its own fields |', '| --- | --- |', ...stepKinds, '',
+    table('commands/<name>.yml (recovery commands)', rows(shapeOf(runbookFileSchema))),
   ].join('\n');
 }
 
