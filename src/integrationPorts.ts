@@ -6,16 +6,8 @@ import { createPagerDuty, pagerDutyOptionsFromEnv } from './adapters/pagerduty/i
 import { createRoute53Dns } from './adapters/route53/index.ts';
 import { createStatusPage } from './adapters/statuspage/index.ts';
 import type { Env } from './config/env.ts';
-import { type ActionRunnerPort, type DnsPort, type MailerPort, type PagerPort, type StatusPagePort, type TrackerPort } from './ports.ts';
+import type { IntegrationPorts } from './ports.ts';
 
-export interface IntegrationPorts {
-  pager: PagerPort;
-  mailer: MailerPort;
-  tracker: TrackerPort;
-  statusPage: StatusPagePort;
-  dns: DnsPort;
-  actions: ActionRunnerPort;
-}
 
 /** Every outbound adapter, configured from the environment. An adapter without credentials says so on use. */
 export function createIntegrationPorts(env: Env, o: { pagerAgent?: Agent; fetch?: typeof fetch } = {}): IntegrationPorts {

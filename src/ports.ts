@@ -155,3 +155,13 @@ export interface StatusPagePort {
   createIncident(i: { name: string; status: StatusPageIncidentStatus; body: string; components: Record<string, StatusPageComponentStatus> }): Promise<{ id: string; url?: string }>;
   updateIncident(id: string, u: { status: StatusPageIncidentStatus; body: string; components: Record<string, StatusPageComponentStatus> }): Promise<void>;
 }
+
+/** Every outbound integration the application talks to. */
+export interface IntegrationPorts {
+  pager: PagerPort;
+  mailer: MailerPort;
+  tracker: TrackerPort;
+  statusPage: StatusPagePort;
+  dns: DnsPort;
+  actions: ActionRunnerPort;
+}

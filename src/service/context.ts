@@ -1,23 +1,17 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
-import type { ActionRunnerPort, ChatPort, Clock, DnsPort, MailerPort, PagerPort, RateLimiter, StatusPagePort, TrackerPort } from '../ports.ts';
+import type { ChatPort, Clock, IntegrationPorts, RateLimiter } from '../ports.ts';
 import type { Db } from '../store/db.ts';
 import type { Metrics } from '../http/metrics.ts';
 
 /** What the application's use cases run with. Built once in `app.ts`. */
-export interface AppContext {
+export interface AppContext extends IntegrationPorts {
   db: Db;
   clock: Clock;
   chat: ChatPort;
   config: Config;
   log: Logger;
   metrics: Metrics;
-  pager: PagerPort;
-  mailer: MailerPort;
-  tracker: TrackerPort;
-  statusPage: StatusPagePort;
-  dns: DnsPort;
-  actions: ActionRunnerPort;
   /** Shared across replicas with Redis (Statuspage allows about 1 request/s). */
   limiter: RateLimiter;
   /** Slack user id → the person's name from contacts.yml (or the id). */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listActionItems } from '../../src/store/sql/listActionItems.ts';
 import { testApp } from '../helpers/app.ts';
+import { githubTestApp } from '../helpers/githubApp.ts';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github/server.ts';
 
 const ADA = 'U0ONCALL01';
@@ -12,17 +13,12 @@ describe('action items become GitHub issues (GitHub stand-in)', () => {
   let t: T;
   let gh: GitHubStandIn;
   let channel: string;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    gh = await startGitHubStandIn({ owner: 'voxguard', repo: 'incidents', token: 'ghp_test' });
-    t = await testApp({ env: { GITHUB_TOKEN: 'ghp_test', GITHUB_REPO: 'voxguard/incidents', GITHUB_API_URL: gh.url } });
-    await t.dr('declare sev2 Abuja replica lagging', ADA);
-    await t.drain();
-    channel = (await getIncident(t.db, 1))!.channelId!;
+    ({ t, gh, channel, close } = await githubTestApp());
   });
   afterEach(async () => {
-    await t.close();
-    gh.assertNoViolations();
-    await gh.close();
+    await close();
   });
 
   it('/dr action during the incident opens one labelled issue per item, even when the request comes twice', async () => {

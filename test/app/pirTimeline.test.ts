@@ -4,6 +4,7 @@ import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { testApp } from '../helpers/app.ts';
+import { githubTestApp } from '../helpers/githubApp.ts';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github/server.ts';
 
 const hour = 3_600_000;
@@ -17,17 +18,12 @@ describe('the PIR timeline on the durable schedule, and pins and reactions', () 
   let t: T;
   let gh: GitHubStandIn;
   let channel: string;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    gh = await startGitHubStandIn({ owner: 'voxguard', repo: 'incidents', token: 'ghp_test' });
-    t = await testApp({ env: { GITHUB_TOKEN: 'ghp_test', GITHUB_REPO: 'voxguard/incidents', GITHUB_API_URL: gh.url } });
-    await t.dr('declare sev2 Abuja replica lagging', ADA);
-    await t.drain();
-    channel = (await getIncident(t.db, 1))!.channelId!;
+    ({ t, gh, channel, close } = await githubTestApp());
   });
   afterEach(async () => {
-    await t.close();
-    gh.assertNoViolations();
-    await gh.close();
+    await close();
   });
 
   const event = (e: Partial<ChatEvent>) => t.app.handlers.event({ type: 'pin_added', eventId: 'Ev1', channelId: channel, userId: TUNDE, ...e });

@@ -3,18 +3,10 @@
  * connection (drbot sends a handful of mails per incident, a pool would only hold sockets).
  */
 import nodemailer, { type NodemailerError } from 'nodemailer';
-import { TransientError } from '../../ports.ts';
+import { TransientError, type Mail } from '../../ports.ts';
 import type { EmailConfig } from './config.ts';
 
-export interface OutgoingMail {
-  from: string;
-  to: string[];
-  cc?: string[];
-  subject: string;
-  text: string;
-  html?: string;
-  headers?: Record<string, string>;
-}
+export type OutgoingMail = Mail & { from: string };
 
 export interface SmtpClient {
   send(m: OutgoingMail): Promise<{ messageId: string; accepted: string[] }>;
