@@ -11,6 +11,7 @@ import type { Env } from './config/env.ts';
 import type { Config } from './config/load.ts';
 import { createMetrics } from './http/metrics.ts';
 import { opsRoutes } from './http/ops.ts';
+import { InFlight } from './http/inFlight.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
 import { integrationStatus } from './integrations.ts';
 import { createIntegrationPorts } from './integrationPorts.ts';
@@ -90,12 +91,13 @@ export async function createApp(o: AppOptions) {
     form: (input) => (input.callbackId === RUN_FORM ? runbookFormSubmit(ctx, input) : handleFormSubmit(ctx, input)),
     event: (e) => handleChatEvent(ctx, e),
   };
+  const inFlight = new InFlight();
   if (o.chat) {
     chat = o.chat;
   } else if (env.SLACK_BOT_TOKEN && !useConsole) {
     slack = createSlackTransport({
       botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN,
-      handlers, log, metrics,
+      handlers, log, metrics, inFlight,
     });
     chat = slack.chat;
   } else {
@@ -135,7 +137,7 @@ export async function createApp(o: AppOptions) {
   // On the console, each step's outcome is printed as it happens (in Slack it shows on the card).
   const onFinished = chat instanceof ConsoleChat ? (id: number, text: string) => stdio.out.write(`  · INC-${id} ${text}\n`) : undefined;
   const workerDb = db.fork(5);
-  runner = new StepRunner({ ...ctx, db: workerDb }, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, ...o.runner, worker });
+  runner = new StepRunner({ ...ctx, db: workerDb }, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, ...o.runner, worker });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {

@@ -30,6 +30,9 @@ export interface RunnerOptions {
   lateAfterMs: number;
   /** Told each step's timeline line once written (the console prints them). */
   onFinished?: (incidentId: number, text: string) => void;
+  /** While true (Slack requests are being answered) the runner waits, at most `maxDeferMs` each time. */
+  deferWhile?: () => boolean;
+  maxDeferMs?: number;
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
@@ -62,6 +65,7 @@ export class StepRunner {
     // Steps of one incident run in due order; different incidents run side by side.
     const byIncident = new Map<number, ClaimedStep[]>();
     for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
+    await this.yieldToRequests();
     const incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
     await Promise.all([...byIncident.values()].map(async (steps) => {
       // The batch's read of the incident serves every step, unless a step says it changed it.
@@ -69,6 +73,7 @@ export class StepRunner {
       const written: Promise<void>[] = [];
       let incident = incidents.get(steps[0].incidentId);
       for (const s of steps) {
+        await this.yieldToRequests();
         const ran = await this.track(this.runOne(s, incident));
         written.push(ran.written);
         if (ran.changedIncident) incident = undefined;
@@ -78,6 +83,14 @@ export class StepRunner {
     // Under a burst, cards are redrawn once the backlog is through.
     if (claimed.length < this.opts.batch) await this.refreshStaleCards();
     return claimed.length;
+  }
+
+  /** Acks come first: background sends wait (briefly, so a steady stream cannot starve them). */
+  private async yieldToRequests(): Promise<void> {
+    const { deferWhile, maxDeferMs = 50 } = this.opts;
+    if (!deferWhile) return;
+    const until = performance.now() + maxDeferMs;
+    while (deferWhile() && performance.now() < until) await new Promise((r) => setTimeout(r, 1));
   }
 
   private async track<T>(p: Promise<T>): Promise<T> {

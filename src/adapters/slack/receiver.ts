@@ -13,7 +13,7 @@ export class SlackHttpReceiver implements Receiver {
   private app?: App;
   private readonly boltLog;
 
-  constructor(private readonly o: { signingSecret: string; log: Logger; metrics: Metrics }) {
+  constructor(private readonly o: { signingSecret: string; log: Logger; metrics: Metrics; inFlight?: { enter(): void; leave(): void } }) {
     this.boltLog = boltLogger(o.log);
   }
 
@@ -27,6 +27,8 @@ export class SlackHttpReceiver implements Receiver {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     let kind = 'unknown';
+    this.o.inFlight?.enter();
+    res.once('close', () => this.o.inFlight?.leave());
     res.on('finish', () => this.o.metrics.slackRequestSeconds.observe({ kind }, (performance.now() - started) / 1000));
     let buffered;
     try {

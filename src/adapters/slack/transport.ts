@@ -20,6 +20,8 @@ export interface SlackTransportOptions {
   metrics: Metrics;
   /** Slack's own deadline is 3 s; answer "working on it" before then and follow up. */
   ackBudgetMs?: number;
+  /** Counts requests being answered (the scheduler yields to them). */
+  inFlight?: { enter(): void; leave(): void };
 }
 
 /**
@@ -31,7 +33,7 @@ export function createSlackTransport(o: SlackTransportOptions) {
   const client = createSlackClient(o.botToken, o.apiUrl);
   const chat = new SlackChat(client);
   const logger = boltLogger(o.log);
-  const httpReceiver = o.appToken ? undefined : new SlackHttpReceiver({ signingSecret: o.signingSecret ?? '', log: o.log, metrics: o.metrics });
+  const httpReceiver = o.appToken ? undefined : new SlackHttpReceiver({ signingSecret: o.signingSecret ?? '', log: o.log, metrics: o.metrics, inFlight: o.inFlight });
   const receiver = httpReceiver ?? new SocketModeReceiver({
     appToken: o.appToken!, logger, installerOptions: { clientOptions: { slackApiUrl: o.apiUrl } },
   });

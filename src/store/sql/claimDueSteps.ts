@@ -10,7 +10,8 @@ export interface ClaimedStep extends Step {
 /**
  * Claims up to `limit` due steps for `worker` with a lease. SKIP LOCKED lets replicas claim
  * side by side; the lease (not a row lock) covers the slow provider call, and a lease that
- * runs out (the worker died) makes the step claimable again.
+ * runs out (the worker died) makes the step claimable again. (`= ANY(ARRAY(…))` lets the
+ * planner reach the claimed rows by primary key instead of scanning every step.)
  */
 export async function claimDueSteps(
   q: Queryable,
@@ -23,7 +24,7 @@ export async function claimDueSteps(
         ORDER BY due_at, id LIMIT $4
         FOR UPDATE SKIP LOCKED)
      UPDATE steps s SET claimed_by = $1, lease_until = $3, attempts = s.attempts + 1
-       FROM due WHERE s.id = due.id
+       FROM due WHERE s.id = due.id AND s.id = ANY(ARRAY(SELECT id FROM due))
      RETURNING s.*, due.reclaimed`,
     [o.worker, o.now, new Date(o.now.getTime() + o.leaseMs), o.limit],
   );

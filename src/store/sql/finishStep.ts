@@ -53,9 +53,9 @@ export async function finishSteps(q: Queryable, rows: FinishRow[]): Promise<Set<
     `UPDATE steps s SET status = x.status, last_error = x.error, result = x.result, sent_at = x.sent_at,
             claimed_by = NULL, lease_until = NULL
        FROM jsonb_to_recordset($1::jsonb) AS x(id integer, worker text, status text, error text, result jsonb, sent_at timestamptz)
-      WHERE s.id = x.id AND s.claimed_by = x.worker
+      WHERE s.id = x.id AND s.claimed_by = x.worker AND s.id = ANY($2::int[])
       RETURNING s.id`,
-    [json(rows.map((r) => ({ ...r, sentAt: undefined, sent_at: r.sentAt?.toISOString() ?? null })))],
+    [json(rows.map((r) => ({ ...r, sentAt: undefined, sent_at: r.sentAt?.toISOString() ?? null }))), rows.map((r) => r.id)],
   );
   return new Set(done.map((d) => d.id));
 }
