@@ -5,11 +5,9 @@ import { declare, incidentRef } from '../core/incident.ts';
 import type { Message } from '../core/message.ts';
 import { textMessage } from '../core/message.ts';
 import { severityLabel, type Severity } from '../core/severity.ts';
-import { appendTimeline } from '../store/sql/appendTimeline.ts';
-import { claimRequestKey, getRequestReply, saveRequestReply } from '../store/sql/claimRequestKey.ts';
-import { insertIncident } from '../store/sql/insertIncident.ts';
-import { findRecentOpenByTitle } from '../store/sql/listIncidents.ts';
-import { plantSteps } from '../store/sql/plantSteps.ts';
+import { declareIncidentOnce } from '../store/sql/declareIncident.ts';
+import { getIncident } from '../store/sql/getIncident.ts';
+import type { StoredIncident } from '../store/rows.ts';
 import type { AppContext } from './context.ts';
 import type { Reply } from './io.ts';
 import { cadencePlan } from './steps/cadence.ts';
@@ -37,42 +35,41 @@ export const OPEN_CHANNEL_STEP = 'open-channel';
 export async function declareIncident(ctx: AppContext, r: DeclareRequest): Promise<Reply> {
   const title = checkTitle(r.title);
   const now = ctx.clock.now();
-  const outcome = await ctx.db.transaction(async (tx) => {
-    if (!(await claimRequestKey(tx, r.requestKey, now))) {
-      const earlier = await getRequestReply(tx, r.requestKey);
-      return { reply: (earlier?.reply as Reply | null) ?? { message: textMessage(['Already declared (this request was received twice).']) }, declared: undefined };
-    }
-    const same = await findRecentOpenByTitle(tx, title, new Date(now.getTime() - ctx.config.settings.duplicateWindowMs));
-    if (same) {
-      const reply: Reply = {
-        message: textMessage([
-          `${incidentRef(same.id)} "${same.title}" was declared ${formatDuration(now.getTime() - same.declaredAt.getTime())} ago and is still open`,
-          ...(same.channelId ? [' in ', { channel: same.channelId }] : []),
-          '. Not declaring it again; use `/dr update` there, or change the title if this is a different incident.',
-        ]),
-      };
-      await saveRequestReply(tx, r.requestKey, reply, same.id);
-      return { reply, declared: undefined };
-    }
-    const { incident, event } = declare({ ...r, title, at: now, by: r.userId });
-    const stored = await insertIncident(tx, incident);
-    await appendTimeline(tx, stored.id, [event]);
-    await plantSteps(tx, stored.id, [
-      { stepId: OPEN_CHANNEL_STEP, kind: 'open-channel', source: 'system', label: 'Open the incident channel', dueAt: now, params: {} },
-      ...planDeclare(stored, ctx.config.chains, now),
-      ...cadencePlan(ctx.config.settings, stored.severity, now),
-      ...(ctx.config.settings.statusPage.onDeclare.includes(stored.severity) ? [statusPageStep('statuspage-declare', now)] : []),
-    ]);
-    const reply: Reply = { message: declaredMessage(stored.id, stored.severity, ctx.config.settings.severities[stored.severity].name, title), declaredIncident: stored.id };
-    await saveRequestReply(tx, r.requestKey, reply, stored.id);
-    return { reply, declared: stored };
+  const { incident, event } = declare({ ...r, title, at: now, by: r.userId });
+  const steps = [
+    { stepId: OPEN_CHANNEL_STEP, kind: 'open-channel', source: 'system', label: 'Open the incident channel', dueAt: now, params: {} },
+    ...planDeclare(incident, ctx.config.chains, now),
+    ...cadencePlan(ctx.config.settings, incident.severity, now),
+    ...(ctx.config.settings.statusPage.onDeclare.includes(incident.severity) ? [statusPageStep('statuspage-declare', now)] : []),
+  ];
+  const out = await declareIncidentOnce(ctx.db, {
+    requestKey: r.requestKey, incident, event, steps, duplicateSince: new Date(now.getTime() - ctx.config.settings.duplicateWindowMs),
   });
-  if (outcome.declared) {
-    ctx.metrics.incidentsDeclared.inc({ severity: severityLabel(outcome.declared.severity) });
-    ctx.log.info({ incident: outcome.declared.id, severity: outcome.declared.severity, by: r.userId }, 'incident declared');
+  if (out.kind === 'declared') {
+    ctx.metrics.incidentsDeclared.inc({ severity: severityLabel(out.incident.severity) });
+    ctx.log.info({ incident: out.incident.id, severity: out.incident.severity, by: r.userId }, 'incident declared');
     ctx.wake();
+    return declaredReply(ctx, out.incident);
   }
-  return outcome.reply;
+  if (out.kind === 'duplicate') return duplicateReply(out.incident, now);
+  // A retry of a request already answered: the same answer, nothing written again.
+  const earlier = out.incidentId ? await getIncident(ctx.db, out.incidentId) : undefined;
+  if (!earlier) return { message: textMessage(['Already declared (this request was received twice).']) };
+  return out.first === 'duplicate' ? duplicateReply(earlier, now) : declaredReply(ctx, earlier);
+}
+
+function declaredReply(ctx: AppContext, i: StoredIncident): Reply {
+  return { message: declaredMessage(i.id, i.severity, ctx.config.settings.severities[i.severity].name, i.title), declaredIncident: i.id };
+}
+
+function duplicateReply(same: StoredIncident, now: Date): Reply {
+  return {
+    message: textMessage([
+      `${incidentRef(same.id)} "${same.title}" was declared ${formatDuration(now.getTime() - same.declaredAt.getTime())} ago and is still open`,
+      ...(same.channelId ? [' in ', { channel: same.channelId }] : []),
+      '. Not declaring it again; use `/dr update` there, or change the title if this is a different incident.',
+    ]),
+  };
 }
 
 function declaredMessage(id: number, severity: Severity, name: string, title: string): Message {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { declare } from '../../src/core/incident.ts';
+import { declareIncidentOnce } from '../../src/store/sql/declareIncident.ts';
 import type { StepPlan } from '../../src/core/steps.ts';
 import { connectPg } from '../../src/store/fromPg.ts';
 import { migrate, migrationFiles } from '../../src/store/migrate.ts';
@@ -10,7 +11,7 @@ import { claimRequestKey, getRequestReply, saveRequestReply } from '../../src/st
 import { finishStep, retryStepLater } from '../../src/store/sql/finishStep.ts';
 import { getIncident, getIncidentByChannel } from '../../src/store/sql/getIncident.ts';
 import { insertIncident } from '../../src/store/sql/insertIncident.ts';
-import { findRecentOpenByTitle, listOpenIncidents } from '../../src/store/sql/listIncidents.ts';
+import { listOpenIncidents } from '../../src/store/sql/listIncidents.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { plantSteps } from '../../src/store/sql/plantSteps.ts';
 import { saveIncident } from '../../src/store/sql/saveIncident.ts';
@@ -47,8 +48,6 @@ describe.each(ENGINES)('store on %s', (engine) => {
     await setIncidentChannel(db, i.id, 'C0INC', 'inc-1');
     expect(await getIncidentByChannel(db, 'C0INC')).toMatchObject({ id: i.id, status: 'identified', services: ['api'], version: 2 });
     expect((await listOpenIncidents(db)).map((x) => x.id)).toEqual([i.id]);
-    expect((await findRecentOpenByTitle(db, 'LAGOS DOWN', plus(-60_000)))?.id).toBe(i.id);
-    expect(await findRecentOpenByTitle(db, 'Lagos down', plus(60_000))).toBeUndefined();
   });
 
   it('keeps the timeline in order', async () => {
@@ -119,6 +118,22 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(await cancelPendingSteps(db, i.id, ['a', 'b'])).toEqual(['b']);
     expect(await cancelPendingSteps(db, i.id, undefined, ['chain'])).toEqual(['c']);
     expect((await listSteps(db, i.id)).map((s) => [s.stepId, s.status])).toEqual([['a', 'done'], ['sys', 'pending'], ['b', 'cancelled'], ['c', 'cancelled']]);
+  });
+
+  it('declares in one statement: declared, then a repeat of the key writes nothing, then a duplicate title is pointed to', async () => {
+    const d = declare({ title: 'Lagos down', severity: 1, by: 'U0A', at: t0 });
+    const o = { incident: d.incident, event: d.event, steps: [step('open-channel', 0), step('page', 0)], duplicateSince: plus(-600_000) };
+    const first = await declareIncidentOnce(db, { ...o, requestKey: 'k1' });
+    expect(first).toMatchObject({ kind: 'declared', incident: { id: 1, title: 'Lagos down', services: [], declaredAt: t0 } });
+    expect((await listSteps(db, 1)).map((s) => s.stepId)).toEqual(['open-channel', 'page']);
+    expect((await listTimeline(db, 1)).map((e) => e.type)).toEqual(['declared']);
+    expect(await declareIncidentOnce(db, { ...o, requestKey: 'k1' })).toEqual({ kind: 'repeat', incidentId: 1, first: 'declared' });
+    const again = await declareIncidentOnce(db, { ...o, requestKey: 'k2' });
+    expect(again).toMatchObject({ kind: 'duplicate', incident: { id: 1 } });
+    expect(await declareIncidentOnce(db, { ...o, requestKey: 'k2' })).toEqual({ kind: 'repeat', incidentId: 1, first: 'duplicate' });
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
+    expect(n).toBe(1);
+    expect((await listSteps(db, 1)).length).toBe(2);
   });
 
   it.skipIf(engine === 'pglite')('two workers claiming at once never get the same step', async () => {

@@ -8,17 +8,6 @@ export async function listOpenIncidents(q: Queryable): Promise<StoredIncident[]>
   return rows.map(toIncident);
 }
 
-/** An open incident with the same title declared since `since` (a repeated declare). */
-export async function findRecentOpenByTitle(q: Queryable, title: string, since: Date): Promise<StoredIncident | undefined> {
-  const [row] = await q.query<IncidentRow>(
-    `SELECT * FROM incidents
-      WHERE lower(title) = lower($1) AND declared_at >= $2 AND status IN ('investigating', 'identified', 'monitoring')
-      ORDER BY id DESC LIMIT 1`,
-    [title, since],
-  );
-  return row && toIncident(row);
-}
-
 export async function countIncidentsBySeverity(q: Queryable): Promise<{ severity: number; open: number }[]> {
   return q.query(
     `SELECT severity, count(*) FILTER (WHERE status IN ('investigating', 'identified', 'monitoring'))::int AS open

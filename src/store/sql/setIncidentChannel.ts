@@ -9,11 +9,7 @@ export async function setCardPosted(q: Queryable, id: number, ts: string, versio
   await q.query('UPDATE incidents SET card_ts = $2, card_version = GREATEST(card_version, $3) WHERE id = $1', [id, ts, version]);
 }
 
-/** Marks the incident changed without a domain change (a chain step finished): the card is redrawn. */
-export async function touchIncident(q: Queryable, id: number): Promise<void> {
-  await q.query('UPDATE incidents SET version = version + 1 WHERE id = $1', [id]);
-}
-
+/** Marks incidents changed without a domain change (a chain step finished): their cards are redrawn. */
 export async function touchIncidents(q: Queryable, ids: number[]): Promise<void> {
   if (ids.length) await q.query('UPDATE incidents SET version = version + 1 WHERE id = ANY($1::int[])', [[...new Set(ids)]]);
 }
