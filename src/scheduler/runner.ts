@@ -87,7 +87,7 @@ export class StepRunner {
 
   /** Acks come first: background sends wait (briefly, so a steady stream cannot starve them). */
   private async yieldToRequests(): Promise<void> {
-    const { deferWhile, maxDeferMs = 50 } = this.opts;
+    const { deferWhile, maxDeferMs = 250 } = this.opts;
     if (!deferWhile) return;
     const until = performance.now() + maxDeferMs;
     while (deferWhile() && performance.now() < until) await new Promise((r) => setTimeout(r, 1));
@@ -185,6 +185,7 @@ export class StepRunner {
       let ran = 0;
       try {
         this.woken = false;
+        await this.yieldToRequests();
         ran = await this.runDue();
       } catch (e) {
         this.ctx.metrics.errors.inc({ where: 'scheduler' });
