@@ -61,28 +61,38 @@ export class StepRunner {
 
   /** Claims and runs one batch of due steps, then redraws stale cards. Returns how many ran. */
   async runDue(): Promise<number> {
+    const { claimed, written } = await this.runBatch();
+    await written;
+    // Under a burst, cards are redrawn once the backlog is through.
+    if (claimed < this.opts.batch) await this.refreshStaleCards();
+    return claimed;
+  }
+
+  /**
+   * Sends one batch; resolves when the sends are over, with a promise of their outcomes being
+   * committed. The loop claims the next batch meanwhile (a claimed step keeps its lease until
+   * its outcome is written, so nothing is claimed twice).
+   */
+  private async runBatch(): Promise<{ claimed: number; written: Promise<unknown> }> {
     const claimed = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
     // Steps of one incident run in due order; different incidents run side by side.
     const byIncident = new Map<number, ClaimedStep[]>();
     for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
     await this.yieldToRequests();
     const incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
+    // The next step of an incident starts once the previous send is over; its done mark commits alongside.
+    const written: Promise<void>[] = [];
     await Promise.all([...byIncident.values()].map(async (steps) => {
       // The batch's read of the incident serves every step, unless a step says it changed it.
-      // The next step starts once this one's send is over; its done mark commits alongside.
-      const written: Promise<void>[] = [];
       let incident = incidents.get(steps[0].incidentId);
       for (const s of steps) {
         await this.yieldToRequests();
         const ran = await this.track(this.runOne(s, incident));
-        written.push(ran.written);
+        written.push(this.track(ran.written));
         if (ran.changedIncident) incident = undefined;
       }
-      await Promise.all(written);
     }));
-    // Under a burst, cards are redrawn once the backlog is through.
-    if (claimed.length < this.opts.batch) await this.refreshStaleCards();
-    return claimed.length;
+    return { claimed: claimed.length, written: Promise.all(written) };
   }
 
   /** Acks come first: background sends wait (briefly, so a steady stream cannot starve them). */
@@ -186,7 +196,15 @@ export class StepRunner {
       try {
         this.woken = false;
         await this.yieldToRequests();
-        ran = await this.runDue();
+        const batch = await this.runBatch();
+        ran = batch.claimed;
+        // A full batch: claim the next while these outcomes commit. Otherwise settle and redraw cards.
+        if (ran < this.opts.batch) {
+          await batch.written;
+          await this.refreshStaleCards();
+        } else {
+          batch.written.catch((e) => this.ctx.log.error({ err: e }, 'writing step outcomes failed; their leases run out and they run again'));
+        }
       } catch (e) {
         this.ctx.metrics.errors.inc({ where: 'scheduler' });
         this.ctx.log.error({ err: e }, 'scheduler pass failed');
