@@ -32,9 +32,9 @@ export function stepLine(s: Step, now: Date, settings: Settings): Line {
       return [`✓ ${s.label} — sent ${when(s.sentAt ?? s.dueAt, settings)}${late}${twice}`];
     }
     case 'pending':
-      return s.dueAt <= now
-        ? [`… ${s.label} — due ${when(s.dueAt, settings)}${s.attempts > 0 ? `, retrying (${s.lastError ?? 'error'})` : ''}`]
-        : [`○ ${s.label} — due ${when(s.dueAt, settings)}`];
+      // A pending step with an error is between tries; without one it is being sent right now.
+      if (s.lastError) return [`… ${s.label} — retrying (${s.lastError}), next try ${when(s.dueAt, settings)}`];
+      return s.dueAt <= now ? [`… ${s.label} — sending (due ${when(s.dueAt, settings)})`] : [`○ ${s.label} — due ${when(s.dueAt, settings)}`];
     case 'failed':
       return [`✗ ${s.label} — failed: ${s.lastError ?? 'unknown error'}`];
     case 'skipped':
