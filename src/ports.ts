@@ -2,7 +2,6 @@
  * The capabilities the application needs, one interface per integration. Adapters implement
  * them; only `app.ts` knows which adapter stands behind which port.
  */
-import type { Form } from './core/form.ts';
 import type { Message } from './core/message.ts';
 
 export interface Clock {
@@ -27,8 +26,6 @@ export interface ChatPort {
   setTopic(channelId: string, topic: string): Promise<void>;
   post(channel: string, message: Message): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: Message): Promise<void>;
-  postEphemeral(channel: string, user: string, message: Message): Promise<void>;
-  openForm(triggerId: string, form: Form): Promise<void>;
   /** Escapes user text for the transport's markup (templates call it on every value). */
   escape(text: string): string;
 }

@@ -1,4 +1,3 @@
-import type { Form } from '../../src/core/form.ts';
 import { plainLine, type Message } from '../../src/core/message.ts';
 import { ChatError, type ChatPort } from '../../src/ports.ts';
 
@@ -49,12 +48,6 @@ export class RecordingChat implements ChatPort {
   async update(channel: string, ts: string, message: Message) {
     this.maybeFail('update');
     this.calls.push({ method: 'update', channel, message, args: ts });
-  }
-  async postEphemeral(channel: string, user: string, message: Message) {
-    this.calls.push({ method: 'postEphemeral', channel, message, args: user });
-  }
-  async openForm(triggerId: string, form: Form) {
-    this.calls.push({ method: 'openForm', args: { triggerId, form } });
   }
   escape(text: string) {
     return text.replace(/</g, '&lt;');

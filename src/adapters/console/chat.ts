@@ -1,4 +1,3 @@
-import type { Form } from '../../core/form.ts';
 import type { Button, Message } from '../../core/message.ts';
 import { ChatError, type ChatPort } from '../../ports.ts';
 import { renderMessage } from './render.ts';
@@ -16,8 +15,6 @@ export class ConsoleChat implements ChatPort {
   private seq = 0;
   private readonly channels = new Map<string, { name: string; private: boolean; members: Set<string> }>();
   readonly buttons: PressableButton[] = [];
-  /** Forms the application asked to open, keyed by trigger id; the console asks their questions. */
-  readonly openForms = new Map<string, Form>();
   onChannelCreated?: (id: string, name: string) => void;
 
   constructor(private readonly print: (text: string) => void, private readonly personName: (id: string) => string = (id) => id) {}
@@ -69,14 +66,6 @@ export class ConsoleChat implements ChatPort {
   async update(channel: string, ts: string, message: Message) {
     this.print(`\n[${this.label(channel)}] drbot (card updated):\n${indent(this.render(message))}`);
     void ts;
-  }
-
-  async postEphemeral(channel: string, user: string, message: Message) {
-    this.print(`\n[${this.label(channel)}] (only @${this.personName(user)} sees this):\n${indent(this.render(message))}`);
-  }
-
-  async openForm(triggerId: string, form: Form) {
-    this.openForms.set(triggerId, form);
   }
 
   escape(text: string): string {
