@@ -64,7 +64,10 @@ export function createSlackTransport(o: SlackTransportOptions) {
         await chat.openForm(command.trigger_id, r.form);
       } else await ack(ephemeral(r));
     }, async (r) => {
-      if (r.message) await chat.postEphemeral(command.channel_id, command.user_id, r.message);
+      // Slack's trigger id is only good for 3 s: a form that came too late cannot be opened.
+      const late = r.form ? textMessage(['That took too long to open the form. Run the command again.']) : undefined;
+      const message = r.message ?? late;
+      if (message) await chat.postEphemeral(command.channel_id, command.user_id, message);
     });
   });
 
@@ -77,8 +80,12 @@ export function createSlackTransport(o: SlackTransportOptions) {
       requestKey: `slack:act:${body.trigger_id}:${button.action_id}`, userId: body.user.id, channelId,
       action: button.action_id, value: button.value ?? '', triggerId: body.trigger_id,
     });
-    if (reply.form) await chat.openForm(body.trigger_id, reply.form);
-    else if (reply.message && channelId) await chat.postEphemeral(channelId, body.user.id, reply.message);
+    if (reply.form) {
+      await chat.openForm(body.trigger_id, reply.form).catch(async (e) => {
+        o.log.warn({ err: e, action: button.action_id }, 'could not open the form');
+        if (channelId) await chat.postEphemeral(channelId, body.user.id, textMessage(['The form could not be opened (Slack allows 3 s). Press the button again.']));
+      });
+    } else if (reply.message && channelId) await chat.postEphemeral(channelId, body.user.id, reply.message);
   });
 
   app.view(/.*/, async ({ body, view, ack }) => {
