@@ -77,18 +77,7 @@ for (const [name, text, n] of [['status', 'status INC-1', STATUS_N], ['declare',
 }
 
 // Declare → channel created → card posted, from the stand-in's own clock.
-const created = new Map<string, number>();
-const e2e: { channel: number; card: number }[] = [];
-for (const c of slack.calls) {
-  if (c.method === 'conversations.create' && !c.error) created.set(String(c.args.name), c.at);
-}
-for (const ch of slack.channels.filter((c) => c.name.includes('bench-incident-drbot'))) {
-  const card = slack.messages(ch.id)[0];
-  const createdAt = created.get(ch.name);
-  if (!card || !createdAt) continue;
-  e2e.push({ channel: createdAt, card: Number(card.ts.split('.')[0]) * 1000 });
-}
-await new Promise((r) => setTimeout(r, 2000));
+await quiet();
 const cardLag = slack.channels.filter((c) => c.name.includes('bench-incident-drbot')).map((ch) => {
   const created = slack.calls.find((c) => c.method === 'conversations.create' && c.args.name === ch.name && !c.error)?.at;
   const posted = slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === ch.id)?.at;
@@ -105,7 +94,6 @@ for (const name of ['status', 'declare']) {
 const lag = summary(cardLag);
 console.log(`channel created → card posted (stand-in clock, ${lag.n} declares): p50 ${fmt(lag.p50)} ms, p99 ${fmt(lag.p99)} ms`);
 console.log(`Slack stand-in violations: ${slack.violations.length}`);
-void e2e;
 
 drbot.child.kill('SIGTERM');
 bare.child.kill('SIGTERM');

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listActionItems } from '../../src/store/sql/listActionItems.ts';
 import { testApp } from '../helpers/app.ts';
 import { githubTestApp } from '../helpers/githubApp.ts';
-import { startGitHubStandIn, type GitHubStandIn } from '../standins/github/server.ts';
+import type { GitHubStandIn } from '../standins/github/server.ts';
 
 const ADA = 'U0ONCALL01';
 const TUNDE = 'U0ENGLEAD1';
-type T = Awaited<ReturnType<typeof testApp>>;
+type T = Awaited<ReturnType<typeof githubTestApp>>['t'];
 
 describe('action items become GitHub issues (GitHub stand-in)', () => {
   let t: T;

@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/service/io.ts';
 import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
-import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
-import { testApp } from '../helpers/app.ts';
 import { githubTestApp } from '../helpers/githubApp.ts';
-import { startGitHubStandIn, type GitHubStandIn } from '../standins/github/server.ts';
+import type { GitHubStandIn } from '../standins/github/server.ts';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 const ADA = 'U0ONCALL01';
 const TUNDE = 'U0ENGLEAD1';
 const T0 = new Date('2026-11-24T09:00:00Z').getTime();
-type T = Awaited<ReturnType<typeof testApp>>;
+type T = Awaited<ReturnType<typeof githubTestApp>>['t'];
 
 describe('the PIR timeline on the durable schedule, and pins and reactions', () => {
   let t: T;

@@ -8,7 +8,7 @@ import { appendTimeline, listTimeline } from '../../src/store/sql/appendTimeline
 import { cancelPendingSteps } from '../../src/store/sql/cancelSteps.ts';
 import { claimDueSteps, nextDueAt } from '../../src/store/sql/claimDueSteps.ts';
 import { claimRequestKey, getRequestReply, saveRequestReply } from '../../src/store/sql/claimRequestKey.ts';
-import { finishStep, retryStepLater } from '../../src/store/sql/finishStep.ts';
+import { finishSteps, retryStepLater, type FinishRow } from '../../src/store/sql/finishStep.ts';
 import { getIncident, getIncidentByChannel } from '../../src/store/sql/getIncident.ts';
 import { insertIncident } from '../../src/store/sql/insertIncident.ts';
 import { listOpenIncidents } from '../../src/store/sql/listIncidents.ts';
@@ -20,6 +20,8 @@ import { ENGINES, openTestDb, type TestDb } from '../helpers/db.ts';
 
 const t0 = new Date('2026-11-24T09:00:00Z');
 const plus = (ms: number) => new Date(t0.getTime() + ms);
+/** The done mark the runner writes for a step (it sends many in one statement). */
+const done = (id: number, worker: string, result: Record<string, unknown>): FinishRow => ({ id, worker, status: 'done', error: null, result, sentAt: plus(1500) });
 const step = (id: string, dueMs: number): StepPlan => ({ stepId: id, kind: 'post', source: 'chain', label: id, dueAt: plus(dueMs), params: { n: [1, 2] } });
 
 describe.each(ENGINES)('store on %s', (engine) => {
@@ -93,8 +95,8 @@ describe.each(ENGINES)('store on %s', (engine) => {
     // w1 "died": after the lease, w2 reclaims and knows the send may repeat.
     const [again] = await claimDueSteps(db, { worker: 'w2', now: plus(1001), leaseMs: 1000, limit: 1 });
     expect(again).toMatchObject({ id: first.id, attempts: 2, reclaimed: true });
-    expect(await finishStep(db, { id: first.id, worker: 'w1', outcome: { status: 'done', detail: 'late' }, at: plus(1500) })).toBe(false);
-    expect(await finishStep(db, { id: first.id, worker: 'w2', outcome: { status: 'done', detail: 'sent' }, at: plus(1500), result: { ts: '1.2' } })).toBe(true);
+    expect(await finishSteps(db, [done(first.id, 'w1', { detail: 'late' })])).toEqual(new Set());
+    expect(await finishSteps(db, [done(first.id, 'w2', { detail: 'sent', ts: '1.2' })])).toEqual(new Set([first.id]));
     const [stored] = await listSteps(db, i.id);
     expect(stored).toMatchObject({ status: 'done', sentAt: plus(1500), result: { detail: 'sent', ts: '1.2' } });
     expect(await claimDueSteps(db, { worker: 'w3', now: plus(99_000), leaseMs: 1000, limit: 1 })).toEqual([]);
@@ -114,7 +116,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const i = await newIncident();
     await plantSteps(db, i.id, [step('a', 0), step('b', 1000), step('c', 2000), { ...step('sys', 0), source: 'system' }]);
     const [a] = await claimDueSteps(db, { worker: 'w', now: t0, leaseMs: 1000, limit: 1 });
-    await finishStep(db, { id: a.id, worker: 'w', outcome: { status: 'done', detail: '' }, at: t0 });
+    await finishSteps(db, [{ ...done(a.id, 'w', {}), sentAt: t0 }]);
     expect(await cancelPendingSteps(db, i.id, ['a', 'b'])).toEqual(['b']);
     expect(await cancelPendingSteps(db, i.id, undefined, ['chain'])).toEqual(['c']);
     expect((await listSteps(db, i.id)).map((s) => [s.stepId, s.status])).toEqual([['a', 'done'], ['sys', 'pending'], ['b', 'cancelled'], ['c', 'cancelled']]);

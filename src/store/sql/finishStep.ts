@@ -2,24 +2,6 @@ import type { StepOutcome } from '../../core/steps.ts';
 import type { Queryable } from '../db.ts';
 import { json } from '../rows.ts';
 
-/**
- * Writes a step's outcome and releases its lease. Only the worker holding the claim may: a
- * worker whose lease ran out and was re-claimed gets false and must not write the timeline.
- */
-export async function finishStep(
-  q: Queryable,
-  o: { id: number; worker: string; outcome: StepOutcome; at: Date; result?: Record<string, unknown> },
-): Promise<boolean> {
-  const rows = await q.query(
-    `UPDATE steps SET status = $3, last_error = $4, result = $5::jsonb, sent_at = $6,
-            claimed_by = NULL, lease_until = NULL
-      WHERE id = $1 AND claimed_by = $2 RETURNING id`,
-    [o.id, o.worker, o.outcome.status, o.outcome.status === 'done' ? null : o.outcome.detail,
-      json({ detail: o.outcome.detail, ...o.result }), o.outcome.status === 'done' ? o.at : null],
-  );
-  return rows.length === 1;
-}
-
 /** A failed try with tries left: back to pending, due again at `retryAt`. */
 export async function retryStepLater(q: Queryable, o: { id: number; worker: string; error: string; retryAt: Date }): Promise<boolean> {
   const rows = await q.query(
@@ -44,8 +26,9 @@ export interface FinishRow {
 }
 
 /**
- * Writes many outcomes in one statement (the runner commits them together, one fsync for a
- * burst). Returns the ids whose claim was still held; the others were re-claimed elsewhere.
+ * Writes step outcomes and releases their leases, many in one statement (the runner commits
+ * them together, one fsync for a burst). Only the worker still holding a claim may: the ids
+ * returned are those; a worker whose lease ran out and was re-claimed must not write the timeline.
  */
 export async function finishSteps(q: Queryable, rows: FinishRow[]): Promise<Set<number>> {
   if (!rows.length) return new Set();
