@@ -11,6 +11,8 @@ import { run as runGraphile, makeWorkerUtils } from 'graphile-worker';
 import { declare } from '../src/core/incident.ts';
 import { createMetrics } from '../src/http/metrics.ts';
 import { StepRunner, DEFAULT_RUNNER_OPTIONS } from '../src/scheduler/runner.ts';
+import { defineStep, type StepKind } from '../src/service/steps/define.ts';
+import { z } from 'zod';
 import type { AppContext } from '../src/service/context.ts';
 import { connectPg } from '../src/store/fromPg.ts';
 import { migrate } from '../src/store/migrate.ts';
@@ -70,12 +72,15 @@ async function drbot(s: Scenario, workers: number): Promise<Outcome> {
   const runners = Array.from({ length: workers }, (_, w) => {
     const db = connectPg(DB_URL, { schema, max: 10 });
     const ctx = { db, clock: { now: () => new Date() }, metrics: createMetrics(), log: pino({ level: 'silent' }) } as unknown as AppContext;
-    const runner = new StepRunner(ctx, {
-      bench: async (_c, step) => {
-        record(o, Number(step.params.i), Number(step.params.due));
+    const benchKind = defineStep({
+      kind: 'bench',
+      params: z.object({ i: z.number(), due: z.number() }),
+      run: async (_c, step) => {
+        record(o, step.params.i, step.params.due);
         return { status: 'done', detail: 'ok' };
       },
-    }, { ...DEFAULT_RUNNER_OPTIONS, worker: `w${w}`, batch: Number(process.env.BENCH_BATCH ?? DEFAULT_RUNNER_OPTIONS.batch), idleMs: 1000 });
+    });
+    const runner = new StepRunner(ctx, new Map([[benchKind.kind, benchKind as StepKind]]), { ...DEFAULT_RUNNER_OPTIONS, worker: `w${w}`, batch: Number(process.env.BENCH_BATCH ?? DEFAULT_RUNNER_OPTIONS.batch), idleMs: 1000 });
     return { runner, db };
   });
   for (const r of runners) r.runner.start();

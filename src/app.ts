@@ -15,27 +15,16 @@ import { InFlight } from './http/inFlight.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
 import { integrationStatus } from './integrations.ts';
 import { createIntegrationPorts } from './integrationPorts.ts';
+import type { Handlers } from './inbound.ts';
 import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
 import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './scheduler/runner.ts';
-import { handleAction } from './service/actions.ts';
-import { handleCommand } from './service/commands.ts';
+import { refreshStaleCards } from './service/cards.ts';
 import type { AppContext } from './service/context.ts';
-import { handleFormSubmit } from './service/forms.ts';
-import type { Handlers } from './service/io.ts';
-import { openChannelHandler } from './service/steps/openChannel.ts';
-import { postHandler } from './service/steps/post.ts';
-import type { StepHandler } from './service/steps/types.ts';
-import { ackCheckHandler, pageAckHandler, pageHandler, pageResolveHandler } from './service/steps/page.ts';
-import { checkAssignedHandler, reminderHandler, slackHandler } from './service/steps/messages.ts';
-import { emailHandler, resolutionEmailHandler } from './service/steps/email.ts';
-import { warRoomHandler } from './service/steps/warRoom.ts';
-import { ticketHandler } from './service/steps/ticket.ts';
-import { statusPageHandler } from './service/steps/statusPage.ts';
-import { updateDueHandler } from './service/steps/cadence.ts';
-import { RUN_FORM, runbookFormSubmit, runbookStepHandlers } from './service/runbooks/index.ts';
-import { pirStepHandlers, handleChatEvent } from './service/pir/index.ts';
+import { createHandlers } from './service/router.ts';
+import { STEP_KINDS } from './service/steps/registry.ts';
 import { statusRoutes } from './http/status.ts';
 import { alertRoutes } from './http/alerts.ts';
+import { chatTransport } from './config/transport.ts';
 import type { Db } from './store/db.ts';
 import { openStore } from './store/index.ts';
 
@@ -79,17 +68,17 @@ export async function createApp(o: AppOptions) {
     closeRedis = r.close;
   }
 
-  const useConsole = env.DRBOT_CONSOLE === 'on' || (env.DRBOT_CONSOLE === 'auto' && !env.SLACK_BOT_TOKEN);
+  const useConsole = chatTransport(env) === 'console';
   const stdio = o.stdio ?? { input: process.stdin, out: process.stdout, err: process.stderr };
   const people = new Map(Object.values(config.contacts.people).filter((p) => p.slack).map((p) => [p.slack!, p.name]));
   let chat: ChatPort;
   let slack: ReturnType<typeof createSlackTransport> | undefined;
+  // The handlers are called only once a transport runs, after the context below exists.
   const handlers: Handlers = {
-    command: (input) => handleCommand(ctx, input),
-    action: (input) => handleAction(ctx, input),
-    // The /dr run form belongs to the recovery commands (service/runbooks).
-    form: (input) => (input.callbackId === RUN_FORM ? runbookFormSubmit(ctx, input) : handleFormSubmit(ctx, input)),
-    event: (e) => handleChatEvent(ctx, e),
+    command: (input) => router.command(input),
+    button: (input) => router.button(input),
+    form: (input) => router.form(input),
+    event: (e) => router.event(e),
   };
   const inFlight = new InFlight();
   if (o.chat) {
@@ -115,29 +104,15 @@ export async function createApp(o: AppOptions) {
       bus.publish(WAKE_TOPIC).catch(() => undefined);
     },
   };
-  const stepHandlers: Record<string, StepHandler> = {
-    'open-channel': openChannelHandler,
-    post: postHandler,
-    page: pageHandler,
-    ack_check: ackCheckHandler,
-    page_resolve: pageResolveHandler,
-    page_ack: pageAckHandler,
-    slack: slackHandler,
-    reminder: reminderHandler,
-    check_assigned: checkAssignedHandler,
-    email: emailHandler,
-    email_resolution: resolutionEmailHandler,
-    war_room: warRoomHandler,
-    ticket: ticketHandler,
-    statuspage: statusPageHandler,
-    update_due: updateDueHandler,
-    ...runbookStepHandlers,
-    ...pirStepHandlers,
-  };
+  const router = createHandlers(ctx);
+
   // On the console, each step's outcome is printed as it happens (in Slack it shows on the card).
   const onFinished = chat instanceof ConsoleChat ? (id: number, text: string) => stdio.out.write(`  · INC-${id} ${text}\n`) : undefined;
   const workerDb = db.fork(5);
-  runner = new StepRunner({ ...ctx, db: workerDb }, stepHandlers, { ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, ...o.runner, worker });
+  const workerCtx = { ...ctx, db: workerDb };
+  runner = new StepRunner(workerCtx, STEP_KINDS, {
+    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, afterPass: () => refreshStaleCards(workerCtx), ...o.runner, worker,
+  });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {

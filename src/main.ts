@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import { secretEnvNames } from './config/env.ts';
 import { ConfigError } from './config/errors.ts';
 import { loadConfig } from './config/load.ts';
+import { chatTransport } from './config/transport.ts';
 import { readEnv, secretValues } from './config/readEnv.ts';
 import { createLogger } from './log.ts';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const consoleMode = env.DRBOT_CONSOLE === 'on' || (env.DRBOT_CONSOLE === 'auto' && !env.SLACK_BOT_TOKEN);
+  const consoleMode = chatTransport(env) === 'console';
   // On the console, logs would drown what a person reads: warnings only unless asked for more.
   const level = consoleMode && !process.env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL;
   const log = createLogger({ level, secrets: secretValues(env, secretEnvNames()) });

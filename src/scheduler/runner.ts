@@ -5,14 +5,12 @@ import { textMessage } from '../core/message.ts';
 import type { StepOutcome } from '../core/steps.ts';
 import { NotConfigured, TransientError } from '../ports.ts';
 import type { AppContext } from '../service/context.ts';
-import { refreshCard } from '../service/cards.ts';
-import { postStep } from '../service/notices.ts';
-import type { StepHandler } from '../service/steps/types.ts';
+import { postStep } from '../service/steps/post.ts';
+import type { StepRegistry } from '../service/steps/registry.ts';
 import { claimDueSteps, nextDueAt, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
 import { retryStepLater } from '../store/sql/finishStep.ts';
 import { getIncident, getIncidents } from '../store/sql/getIncident.ts';
 import type { StoredIncident } from '../store/rows.ts';
-import { listStaleCards } from '../store/sql/listIncidents.ts';
 import { retryDelayMs } from './backoff.ts';
 import { FinishQueue } from './finishQueue.ts';
 
@@ -30,6 +28,8 @@ export interface RunnerOptions {
   lateAfterMs: number;
   /** Told each step's timeline line once written (the console prints them). */
   onFinished?: (incidentId: number, text: string) => void;
+  /** Work after a pass that left nothing due (the application redraws stale cards). */
+  afterPass?: () => Promise<void>;
   /** While true (Slack requests are being answered) the runner waits, at most `maxDeferMs` each time. */
   deferWhile?: () => boolean;
   maxDeferMs?: number;
@@ -53,7 +53,7 @@ export class StepRunner {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly handlers: Record<string, StepHandler>,
+    private readonly kinds: StepRegistry,
     private readonly opts: RunnerOptions,
   ) {
     this.finishes = new FinishQueue(ctx.db);
@@ -64,7 +64,7 @@ export class StepRunner {
     const { claimed, written } = await this.runBatch();
     await written;
     // Under a burst, cards are redrawn once the backlog is through.
-    if (claimed < this.opts.batch) await this.refreshStaleCards();
+    if (claimed < this.opts.batch) await this.afterPass();
     return claimed;
   }
 
@@ -112,13 +112,8 @@ export class StepRunner {
     }
   }
 
-  private async refreshStaleCards(): Promise<void> {
-    for (const id of await listStaleCards(this.ctx.db)) {
-      await refreshCard(this.ctx, id).catch((e) => {
-        this.ctx.metrics.errors.inc({ where: 'card' });
-        this.ctx.log.warn({ err: e, incident: id }, 'card refresh failed; will try again');
-      });
-    }
+  private async afterPass(): Promise<void> {
+    await this.opts.afterPass?.().catch((e) => this.ctx.log.warn({ err: e }, 'work after a scheduler pass failed; will try again'));
   }
 
   /** Sends one step; resolves when the send is over, with a promise of its outcome being written. */
@@ -131,11 +126,13 @@ export class StepRunner {
     let outcome: StepOutcome;
     try {
       if (!incident) throw new Error(`incident ${step.incidentId} is gone`);
-      const handler = this.handlers[step.kind];
-      if (!handler) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
+      const kind = this.kinds.get(step.kind);
+      const params = kind?.params.safeParse(step.params);
+      if (!kind || !params) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
+      else if (!params.success) outcome = { status: 'failed', detail: `bad params for a ${step.kind} step: ${params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}` };
       else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
         outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
-      } else outcome = await withTimeout(handler(ctx, step, incident), Math.max(opts.leaseMs * 0.8, opts.leaseMs - 5_000), step.kind);
+      } else outcome = await withTimeout(kind.run(ctx, { ...step, params: params.data }, incident), Math.max(opts.leaseMs * 0.8, opts.leaseMs - 5_000), step.kind);
     } catch (e) {
       if (e instanceof NotConfigured) outcome = { status: 'skipped', detail: e.message };
       else if (step.attempts < opts.maxAttempts) {
@@ -165,7 +162,7 @@ export class StepRunner {
     };
     const result = { detail: outcome.detail, ...('result' in outcome ? outcome.result : {}), lateMs: t.lateMs, maybeRepeated: step.reclaimed, worker: opts.worker };
     const plant = outcome.status === 'done' ? [...(outcome.plant ?? [])] : [];
-    if (outcome.status === 'failed' && step.kind !== 'post') {
+    if (outcome.status === 'failed' && this.kinds.get(step.kind)?.reportFailure !== false) {
       plant.push(postStep(`failed-${step.stepId}-${step.id}`, 'Report a failed step', 'incident',
         textMessage([{ bold: `✗ ${step.label} failed` }, `: ${outcome.detail}. The rest of the chain goes on.`]), at));
     }
@@ -201,7 +198,7 @@ export class StepRunner {
         // A full batch: claim the next while these outcomes commit. Otherwise settle and redraw cards.
         if (ran < this.opts.batch) {
           await batch.written;
-          await this.refreshStaleCards();
+          await this.afterPass();
         } else {
           batch.written.catch((e) => this.ctx.log.error({ err: e }, 'writing step outcomes failed; their leases run out and they run again'));
         }

@@ -1,5 +1,6 @@
 import { incidentCard } from '../core/card.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
+import { listStaleCards } from '../store/sql/listIncidents.ts';
 import { listSteps } from '../store/sql/listSteps.ts';
 import { setCardPosted } from '../store/sql/setIncidentChannel.ts';
 import type { AppContext } from './context.ts';
@@ -15,4 +16,14 @@ export async function refreshCard(ctx: AppContext, incidentId: number): Promise<
   await ctx.chat.update(i.channelId, i.cardTs, card);
   await setCardPosted(ctx.db, i.id, i.cardTs, i.version);
   return true;
+}
+
+/** Redraws every card whose incident changed since it was posted (after each scheduler pass). */
+export async function refreshStaleCards(ctx: AppContext): Promise<void> {
+  for (const id of await listStaleCards(ctx.db)) {
+    await refreshCard(ctx, id).catch((e) => {
+      ctx.metrics.errors.inc({ where: 'card' });
+      ctx.log.warn({ err: e, incident: id }, 'card refresh failed; will try again');
+    });
+  }
 }

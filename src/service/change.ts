@@ -9,7 +9,7 @@ import { plantSteps } from '../store/sql/plantSteps.ts';
 import { saveIncident } from '../store/sql/saveIncident.ts';
 import type { StoredIncident } from '../store/rows.ts';
 import type { AppContext } from './context.ts';
-import type { Reply } from './io.ts';
+import type { Reply } from '../inbound.ts';
 import { findTarget } from './target.ts';
 
 export interface ChangeRequest {

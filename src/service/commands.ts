@@ -1,7 +1,6 @@
 import { incidentCard } from '../core/card.ts';
 import { OPEN_ONLY_SOURCES, planSeverityChange } from '../core/chain.ts';
 import { helpText, parseCommand, USAGE, type Command } from '../core/commands.ts';
-import { isDomainError } from '../core/errors.ts';
 import * as domain from '../core/incident.ts';
 import { incidentRef } from '../core/incident.ts';
 import { textMessage, type Line, type Message } from '../core/message.ts';
@@ -14,13 +13,16 @@ import { changeIncident } from './change.ts';
 import type { AppContext } from './context.ts';
 import { declareIncident } from './declare.ts';
 import { declareForm } from './forms.ts';
-import type { CommandInput, Reply } from './io.ts';
-import { postStep } from './notices.ts';
+import type { CommandInput, Reply } from '../inbound.ts';
+import { postStep } from './steps/post.ts';
 import { findTarget } from './target.ts';
+import { refusal } from './replies.ts';
 import { runbookCommand } from './runbooks/index.ts';
 import { pirCommand, pirPlanOnResolve } from './pir/index.ts';
 import { cadencePlan } from './steps/cadence.ts';
 import { statusPageStep } from './steps/statusPage.ts';
+import { pageAckKind, pageResolveKind } from './steps/page.ts';
+import { resolutionEmailKind } from './steps/email.ts';
 import type { StepPlan } from '../core/steps.ts';
 
 /** `/dr …` from any transport. Never throws for bad input: a refusal is a reply. */
@@ -39,13 +41,6 @@ export async function runCommandSafely(ctx: AppContext, input: CommandInput, cmd
   } catch (e) {
     return refusal(e);
   }
-}
-
-export function refusal(e: unknown): Reply {
-  if (!isDomainError(e)) throw e;
-  const lines: Line[] = [[e.message]];
-  if (e.usage) lines.push(['Usage: ', { code: e.usage }]);
-  return { refused: true, message: textMessage(...lines) };
 }
 
 async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): Promise<Reply> {
@@ -100,7 +95,7 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
         else if (cmd.status && cmd.status !== i.status) plant.push(statusPageStep(`statuspage-status-${v}`, now, { onlyIfExists: true }));
         // Someone is on it: PagerDuty stops re-notifying (its escalation is drbot's to drive now).
         if (cmd.status && cmd.status !== 'investigating' && i.status === 'investigating') {
-          plant.push({ stepId: `page-ack-${v}`, kind: 'page_ack', source: 'system', label: 'Acknowledge the PagerDuty incidents', dueAt: now, params: {} });
+          plant.push(pageAckKind.plan({ stepId: `page-ack-${v}`, source: 'system', label: 'Acknowledge the PagerDuty incidents', dueAt: now, params: {} }));
         }
         return {
           change,
@@ -149,8 +144,8 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
           plant: [
             postStep(`resolved-${v}`, 'Post the resolution', 'incident', note(text), now),
             postStep(`resolved-announce-${v}`, 'Announce the resolution', 'announcements', note([...text, ` (${i.title})`]), now),
-            { stepId: `page-resolve-${v}`, kind: 'page_resolve', source: 'resolution', label: 'Resolve the PagerDuty incidents', dueAt: now, params: {} },
-            { stepId: `email-resolution-${v}`, kind: 'email_resolution', source: 'resolution', label: 'Resolution email', dueAt: now, params: {} },
+            pageResolveStep(v, now),
+            resolutionEmailKind.plan({ stepId: `email-resolution-${v}`, source: 'resolution', label: 'Resolution email', dueAt: now, params: {} }),
             statusPageStep(`statuspage-resolved-${v}`, now, { text: cmd.summary, onlyIfExists: true }),
             ...pirPlanOnResolve(change.incident, now),
           ],
@@ -172,7 +167,7 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
           plant: [
             postStep(`cancelled-${v}`, 'Post the cancellation', 'incident', note(text), now),
             postStep(`cancelled-announce-${v}`, 'Announce the cancellation', 'announcements', note([...text, ` (${i.title})`]), now),
-            { stepId: `page-resolve-${v}`, kind: 'page_resolve', source: 'resolution', label: 'Resolve the PagerDuty incidents', dueAt: now, params: {} },
+            pageResolveStep(v, now),
             statusPageStep(`statuspage-cancelled-${v}`, now, { onlyIfExists: true }),
           ],
           reply: { message: textMessage([`${incidentRef(i.id)} cancelled as a false alarm.`]) },
@@ -204,6 +199,10 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
       return reply;
     }
   }
+}
+
+function pageResolveStep(version: number, now: Date): StepPlan {
+  return pageResolveKind.plan({ stepId: `page-resolve-${version}`, source: 'resolution', label: 'Resolve the PagerDuty incidents', dueAt: now, params: {} });
 }
 
 function note(line: Line): Message {

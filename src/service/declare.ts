@@ -9,8 +9,9 @@ import { declareIncidentOnce } from '../store/sql/declareIncident.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
 import type { StoredIncident } from '../store/rows.ts';
 import type { AppContext } from './context.ts';
-import type { Reply } from './io.ts';
+import type { Reply } from '../inbound.ts';
 import { cadencePlan } from './steps/cadence.ts';
+import { openChannelKind } from './steps/openChannel.ts';
 import { statusPageStep } from './steps/statusPage.ts';
 
 export interface DeclareRequest {
@@ -37,7 +38,7 @@ export async function declareIncident(ctx: AppContext, r: DeclareRequest): Promi
   const now = ctx.clock.now();
   const { incident, event } = declare({ ...r, title, at: now, by: r.userId });
   const steps = [
-    { stepId: OPEN_CHANNEL_STEP, kind: 'open-channel', source: 'system', label: 'Open the incident channel', dueAt: now, params: {} },
+    openChannelKind.plan({ stepId: OPEN_CHANNEL_STEP, source: 'system', label: 'Open the incident channel', dueAt: now, params: {} }),
     ...planDeclare(incident, ctx.config.chains, now),
     ...cadencePlan(ctx.config.settings, incident.severity, now),
     ...(ctx.config.settings.statusPage.onDeclare.includes(incident.severity) ? [statusPageStep('statuspage-declare', now)] : []),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../src/service/io.ts';
+import type { ChatEvent } from '../../src/inbound.ts';
 import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { githubTestApp } from '../helpers/githubApp.ts';

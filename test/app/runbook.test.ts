@@ -35,7 +35,7 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
     channel = (await getIncident(t.db, 1))!.channelId!;
   }
   const press = (action: string, run: number, user: string) =>
-    t.app.handlers.action({ requestKey: `click-${++seq}`, userId: user, channelId: channel, action: `approval.${action}`, value: String(run) });
+    t.app.handlers.button({ requestKey: `click-${++seq}`, userId: user, channelId: channel, action: `approval.${action}`, value: String(run) });
   const runMessages = (run: number) => t.chat.calls.filter((c) => (c.method === 'post' || c.method === 'update') && c.message?.fallback.startsWith(`Run #${run} `));
   const shown = (run: number) => plain(runMessages(run).at(-1)!.message!);
   /** Moves the clock in 1 s polls until nothing more happens (INSYNC polls are 1 s apart). */

@@ -48,7 +48,7 @@ describe('the public status page on Atlassian Statuspage (stand-in checked again
     await t.drain();
     return r;
   };
-  const press = (value: string, user: string, key: string) => t.app.handlers.action({ requestKey: key, userId: user, channelId: channel, action: 'statuspage.publish', value });
+  const press = (value: string, user: string, key: string) => t.app.handlers.button({ requestKey: key, userId: user, channelId: channel, action: 'statuspage.publish', value });
 
   it('declare, public update, status change and resolve: one Statuspage incident, components by severity, operational at the end', async () => {
     await start(false);

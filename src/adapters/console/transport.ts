@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Form, FormValues } from '../../core/form.ts';
 import type { Message } from '../../core/message.ts';
-import type { Handlers } from '../../service/io.ts';
+import type { Handlers } from '../../inbound.ts';
 import type { ConsoleChat } from './chat.ts';
 import { renderMessage } from './render.ts';
 
@@ -114,7 +114,7 @@ export class ConsoleTransport {
       }
       const triggerId = key();
       this.say(`(@${this.chat.name(this.user)} pressed "${b.label}")`);
-      const reply = await this.handlers.action({ requestKey: `${triggerId}:press`, userId: this.user, channelId: this.channel, action: b.action, value: b.value, triggerId });
+      const reply = await this.handlers.button({ requestKey: `${triggerId}:press`, userId: this.user, channelId: this.channel, action: b.action, value: b.value, triggerId });
       await this.show(reply.message, reply.refused);
       if (reply.form) await this.fillForm(reply.form);
       return true;

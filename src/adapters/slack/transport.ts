@@ -2,7 +2,7 @@ import { App, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../http/metrics.ts';
 import { textMessage } from '../../core/message.ts';
-import type { Handlers, Reply } from '../../service/io.ts';
+import type { Handlers, Reply } from '../../inbound.ts';
 import { toSlackMessage } from './blocks.ts';
 import { SlackChat, createSlackClient } from './chat.ts';
 import { fromSlackState } from './forms.ts';
@@ -71,12 +71,13 @@ export function createSlackTransport(o: SlackTransportOptions) {
     });
   });
 
-  app.action(/^(incident|approval|pir|statuspage)\./, async ({ body, action, ack }) => {
+  // Every button goes to the application's router, which knows drbot's buttons (and says so for others).
+  app.action(/.*/, async ({ body, action, ack }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     const button = action as { action_id: string; value?: string };
     const channelId = body.channel?.id;
-    const reply = await o.handlers.action({
+    const reply = await o.handlers.button({
       requestKey: `slack:act:${body.trigger_id}:${button.action_id}`, userId: body.user.id, channelId,
       action: button.action_id, value: button.value ?? '', triggerId: body.trigger_id,
     });

@@ -10,14 +10,15 @@ import { insertActionItem } from '../../store/sql/insertActionItem.ts';
 import { getActionItem, listActionItems } from '../../store/sql/listActionItems.ts';
 import { markActionItemLinked, setActionItemIssue } from '../../store/sql/setActionItemIssue.ts';
 import type { AppContext } from '../context.ts';
-import type { CommandInput, Reply } from '../io.ts';
-import type { StepHandler } from '../steps/types.ts';
+import type { CommandInput, Reply } from '../../inbound.ts';
+import { defineStep } from '../steps/define.ts';
+import { z } from 'zod';
 import { findTarget } from '../target.ts';
 import { pirRef, withRetryHint } from './document.ts';
 import { recordForIncident } from './record.ts';
 
 export function actionIssueStep(n: number, dueAt: Date, suffix = ''): StepPlan {
-  return { stepId: `action-issue-${n}${suffix}`, kind: 'pir_action_issue', source: 'pir', label: `GitHub issue for action item ${n}`, dueAt, params: { n } };
+  return actionIssueKind.plan({ stepId: `action-issue-${n}${suffix}`, source: 'pir', label: `GitHub issue for action item ${n}`, dueAt, params: { n } });
 }
 
 /** `/dr action [INC-n] <text> [@owner] [due:YYYY-MM-DD]`: during or after the incident. */
@@ -36,37 +37,41 @@ export async function addActionItem(ctx: AppContext, input: CommandInput, cmd: E
 }
 
 /** `pir_action_issue`: the action item's GitHub issue, found again by its marker on a repeat. */
-export const actionIssueHandler: StepHandler = async (ctx, step, i) => {
-  const n = Number(step.params.n);
-  const item = await getActionItem(ctx.db, i.id, n);
-  if (!item) throw new Error(`action item ${n} of ${incidentRef(i.id)} is not in the store`);
-  if (item.issueNumber) return { status: 'skipped', detail: `action item ${n} already has issue #${item.issueNumber}` };
-  const ref = incidentRef(i.id);
-  const pr = await pirRef(ctx, i.id);
-  const { settings } = ctx.config;
-  const pirLine = pr?.url
-    ? `**PIR:** ${pr.url}`
-    : `**PIR:** \`${pirPath(settings.pir.repoPath, i, settings.timeZone)}\` on branch \`${pirBranch(i)}\` (the pull request opens when ${ref} is resolved)`;
-  const issue = await withRetryHint(() => ctx.tracker.ensureIssue({
-    marker: actionMarker(i.id, n),
-    title: `${ref} action ${n}: ${item.text}`.slice(0, 250),
-    labels: ['pir'],
-    body: [
-      `Action item ${n} from the post-incident review of ${ref} (${severityLabel(i.severity)}): ${escapeMarkdown(i.title)}`,
-      '',
-      `**Action:** ${escapeMarkdown(item.text)}`,
-      `**Owner:** ${item.owner ? escapeMarkdown(ctx.name(item.owner)) : 'unassigned'}`,
-      `**Due:** ${item.due ?? 'not set'}`,
-      pirLine,
-      '',
-      `Added by ${escapeMarkdown(ctx.name(item.createdBy))} with \`/dr action\`.`,
-    ].join('\n'),
-  }));
-  await setActionItemIssue(ctx.db, i.id, n, issue);
-  if (pr?.url) await markActionItemLinked(ctx.db, i.id, n);
-  if (i.channelId) await ctx.chat.post(i.channelId, textMessage([`Action item ${n} of ${ref} is `, { link: issue.url, label: `issue #${issue.number}` }, `: ${item.text}`]));
-  return { status: 'done', detail: `${issue.created ? 'opened' : 'found'} issue #${issue.number} for action item ${n}`, result: { number: issue.number, url: issue.url } };
-};
+export const actionIssueKind = defineStep({
+  kind: 'pir_action_issue',
+  params: z.object({ n: z.number().int().positive() }),
+  run: async (ctx, step, i) => {
+    const { n } = step.params;
+    const item = await getActionItem(ctx.db, i.id, n);
+    if (!item) throw new Error(`action item ${n} of ${incidentRef(i.id)} is not in the store`);
+    if (item.issueNumber) return { status: 'skipped', detail: `action item ${n} already has issue #${item.issueNumber}` };
+    const ref = incidentRef(i.id);
+    const pr = await pirRef(ctx, i.id);
+    const { settings } = ctx.config;
+    const pirLine = pr?.url
+      ? `**PIR:** ${pr.url}`
+      : `**PIR:** \`${pirPath(settings.pir.repoPath, i, settings.timeZone)}\` on branch \`${pirBranch(i)}\` (the pull request opens when ${ref} is resolved)`;
+    const issue = await withRetryHint(() => ctx.tracker.ensureIssue({
+      marker: actionMarker(i.id, n),
+      title: `${ref} action ${n}: ${item.text}`.slice(0, 250),
+      labels: ['pir'],
+      body: [
+        `Action item ${n} from the post-incident review of ${ref} (${severityLabel(i.severity)}): ${escapeMarkdown(i.title)}`,
+        '',
+        `**Action:** ${escapeMarkdown(item.text)}`,
+        `**Owner:** ${item.owner ? escapeMarkdown(ctx.name(item.owner)) : 'unassigned'}`,
+        `**Due:** ${item.due ?? 'not set'}`,
+        pirLine,
+        '',
+        `Added by ${escapeMarkdown(ctx.name(item.createdBy))} with \`/dr action\`.`,
+      ].join('\n'),
+    }));
+    await setActionItemIssue(ctx.db, i.id, n, issue);
+    if (pr?.url) await markActionItemLinked(ctx.db, i.id, n);
+    if (i.channelId) await ctx.chat.post(i.channelId, textMessage([`Action item ${n} of ${ref} is `, { link: issue.url, label: `issue #${issue.number}` }, `: ${item.text}`]));
+    return { status: 'done', detail: `${issue.created ? 'opened' : 'found'} issue #${issue.number} for action item ${n}`, result: { number: issue.number, url: issue.url } };
+  },
+});
 
 export interface IssueState {
   state?: 'open' | 'closed';
@@ -120,6 +125,6 @@ export async function listActions(ctx: AppContext, input: CommandInput, cmd: Ext
 
 /** Why some items have no issue yet, from their last step, and the way to try again. */
 async function unfiledHint(ctx: AppContext, incidentId: number): Promise<Line> {
-  const last = (await listSteps(ctx.db, incidentId)).filter((s) => s.kind === 'pir_action_issue' && s.status !== 'done' && s.lastError).at(-1);
+  const last = (await listSteps(ctx.db, incidentId)).filter((s) => s.kind === actionIssueKind.kind && s.status !== 'done' && s.lastError).at(-1);
   return [{ code: '/dr pir retry' }, ` files the missing issues${last ? ` (the last try said: ${last.lastError})` : ''}.`];
 }

@@ -2,7 +2,7 @@ import { appendTimeline } from '../../store/sql/appendTimeline.ts';
 import { claimRequestKey } from '../../store/sql/claimRequestKey.ts';
 import { getIncidentByChannel } from '../../store/sql/getIncident.ts';
 import type { AppContext } from '../context.ts';
-import type { ChatEvent } from '../io.ts';
+import type { ChatEvent } from '../../inbound.ts';
 
 const TEXT_MAX = 500;
 

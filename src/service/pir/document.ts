@@ -13,12 +13,13 @@ import type { StoredIncident } from '../../store/rows.ts';
 import { escapeData, templateData } from '../../templates/data.ts';
 import type { AppContext } from '../context.ts';
 import { respondersOf } from '../steps/openChannel.ts';
-import type { StepHandler } from '../steps/types.ts';
+import { defineStep } from '../steps/define.ts';
+import { z } from 'zod';
 
 export const PIR_REF = 'pir';
 
 export function pirDocStep(stepId: string, dueAt: Date): StepPlan {
-  return { stepId, kind: 'pir_doc', source: 'pir', label: 'PIR pull request on GitHub', dueAt, params: {} };
+  return pirDocKind.plan({ stepId, source: 'pir', label: 'PIR pull request on GitHub', dueAt, params: {} });
 }
 
 /** The incident's PIR pull request, once opened. */
@@ -67,37 +68,41 @@ async function linkActionItems(ctx: AppContext, i: StoredIncident, url: string):
  * branch (`pir/inc-<n>`), and the stored ref answers a later run without asking GitHub: a
  * retried step, a second resolution or a second replica all end at the same pull request.
  */
-export const pirDocHandler: StepHandler = async (ctx, _step, i) => {
-  const ref = incidentRef(i.id);
-  if (i.status !== 'resolved') return { status: 'skipped', detail: `${ref} is ${i.status}: its PIR is opened when it is resolved` };
-  const known = await pirRef(ctx, i.id);
-  if (known?.url) {
-    await linkActionItems(ctx, i, known.url);
-    if (i.channelId) await ctx.chat.post(i.channelId, textMessage([`The post-incident review of ${ref} is still `, { link: known.url, label: `pull request #${known.ref}` }, '.']));
-    return { status: 'done', detail: `PIR already open: ${known.url}`, result: { number: Number(known.ref), url: known.url } };
-  }
-  const { settings } = ctx.config;
-  const { content, items, lastTimelineId } = await renderPir(ctx, i);
-  const path = pirPath(settings.pir.repoPath, i, settings.timeZone);
-  const branch = pirBranch(i);
-  const filed = items.filter((a) => a.issueNumber).map((a) => `- #${a.issueNumber} ${escapeMarkdown(a.text)}`);
-  const pr = await withRetryHint(() => ctx.tracker.ensurePullRequest({
-    branch, path, content,
-    title: `PIR: ${ref} ${i.title}`.slice(0, 250),
-    commitMessage: `PIR draft for ${ref}`,
-    body: [
-      `Post-incident review of **${ref}** (${severityLabel(i.severity)}): ${escapeMarkdown(i.title)}.`,
-      '', `Drafted by drbot from the incident timeline when it was resolved. Fill in the analysis sections, then merge.`,
-      ...(filed.length ? ['', 'Action items:', ...filed] : []),
-    ].join('\n'),
-  }));
-  await saveExternalRef(ctx.db, i.id, { kind: PIR_REF, key: 'pull_request', ref: String(pr.number), url: pr.url, data: { branch, path, lastTimelineId, items: items.map((a) => a.n) } }, ctx.clock.now());
-  await linkActionItems(ctx, i, pr.url);
-  if (i.channelId) {
-    await ctx.chat.post(i.channelId, textMessage(
-      [{ bold: `Post-incident review of ${ref}` }, ': the draft is ', { link: pr.url, label: `pull request #${pr.number}` }, ` (${path}).`],
-      ['Add follow-ups with ', { code: `/dr action ${ref} <text> [@owner] [due:YYYY-MM-DD]` }, '; pin a message or react with ', { code: `:${settings.pir.timelineEmoji}:` }, ' to add it to the timeline.'],
-    ));
-  }
-  return { status: 'done', detail: `${pr.created ? 'opened' : 'found'} PIR pull request #${pr.number}`, result: { number: pr.number, url: pr.url, path } };
-};
+export const pirDocKind = defineStep({
+  kind: 'pir_doc',
+  params: z.object({}),
+  run: async (ctx, _step, i) => {
+    const ref = incidentRef(i.id);
+    if (i.status !== 'resolved') return { status: 'skipped', detail: `${ref} is ${i.status}: its PIR is opened when it is resolved` };
+    const known = await pirRef(ctx, i.id);
+    if (known?.url) {
+      await linkActionItems(ctx, i, known.url);
+      if (i.channelId) await ctx.chat.post(i.channelId, textMessage([`The post-incident review of ${ref} is still `, { link: known.url, label: `pull request #${known.ref}` }, '.']));
+      return { status: 'done', detail: `PIR already open: ${known.url}`, result: { number: Number(known.ref), url: known.url } };
+    }
+    const { settings } = ctx.config;
+    const { content, items, lastTimelineId } = await renderPir(ctx, i);
+    const path = pirPath(settings.pir.repoPath, i, settings.timeZone);
+    const branch = pirBranch(i);
+    const filed = items.filter((a) => a.issueNumber).map((a) => `- #${a.issueNumber} ${escapeMarkdown(a.text)}`);
+    const pr = await withRetryHint(() => ctx.tracker.ensurePullRequest({
+      branch, path, content,
+      title: `PIR: ${ref} ${i.title}`.slice(0, 250),
+      commitMessage: `PIR draft for ${ref}`,
+      body: [
+        `Post-incident review of **${ref}** (${severityLabel(i.severity)}): ${escapeMarkdown(i.title)}.`,
+        '', `Drafted by drbot from the incident timeline when it was resolved. Fill in the analysis sections, then merge.`,
+        ...(filed.length ? ['', 'Action items:', ...filed] : []),
+      ].join('\n'),
+    }));
+    await saveExternalRef(ctx.db, i.id, { kind: PIR_REF, key: 'pull_request', ref: String(pr.number), url: pr.url, data: { branch, path, lastTimelineId, items: items.map((a) => a.n) } }, ctx.clock.now());
+    await linkActionItems(ctx, i, pr.url);
+    if (i.channelId) {
+      await ctx.chat.post(i.channelId, textMessage(
+        [{ bold: `Post-incident review of ${ref}` }, ': the draft is ', { link: pr.url, label: `pull request #${pr.number}` }, ` (${path}).`],
+        ['Add follow-ups with ', { code: `/dr action ${ref} <text> [@owner] [due:YYYY-MM-DD]` }, '; pin a message or react with ', { code: `:${settings.pir.timelineEmoji}:` }, ' to add it to the timeline.'],
+      ));
+    }
+    return { status: 'done', detail: `${pr.created ? 'opened' : 'found'} PIR pull request #${pr.number}`, result: { number: pr.number, url: pr.url, path } };
+  },
+});

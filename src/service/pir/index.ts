@@ -3,16 +3,16 @@ import { isDomainError } from '../../core/errors.ts';
 import type { Incident } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import type { StepPlan } from '../../core/steps.ts';
+import { unknownButton } from '../replies.ts';
 import type { AppContext } from '../context.ts';
-import type { ActionInput, ChatEvent, CommandInput, Reply } from '../io.ts';
+import type { ButtonInput, ChatEvent, CommandInput, Reply } from '../../inbound.ts';
 import { PUBLISH_ACTION } from '../steps/statusPage.ts';
-import type { StepHandler } from '../steps/types.ts';
-import { actionIssueHandler, addActionItem, listActions } from './actionItems.ts';
+import { addActionItem, listActions } from './actionItems.ts';
 import { timelineFromChatEvent } from './chatEvents.ts';
-import { pirDocHandler, pirDocStep } from './document.ts';
+import { pirDocStep } from './document.ts';
 import { publishButton } from './publish.ts';
 import { pirRetry } from './retry.ts';
-import { pirTimerHandler, pirTimerSteps } from './timers.ts';
+import { pirTimerSteps } from './timers.ts';
 
 /** `/dr action …`, `/dr actions`, `/dr pir retry`. */
 export async function pirCommand(ctx: AppContext, input: CommandInput, cmd: Extract<Command, { verb: 'action' | 'actions' | 'pir' }>): Promise<Reply> {
@@ -36,7 +36,7 @@ export function pirPlanOnResolve(i: Incident, now: Date): StepPlan[] {
 }
 
 /** Buttons whose action id starts with `pir.` or `statuspage.`. */
-export async function pirButton(ctx: AppContext, a: ActionInput): Promise<Reply> {
+export async function pirButton(ctx: AppContext, a: ButtonInput): Promise<Reply> {
   if (a.action === PUBLISH_ACTION) {
     try {
       return await publishButton(ctx, a);
@@ -46,17 +46,10 @@ export async function pirButton(ctx: AppContext, a: ActionInput): Promise<Reply>
       throw e;
     }
   }
-  ctx.log.warn({ action: a.action }, 'unknown action');
-  return { refused: true, message: textMessage([`drbot does not know the button "${a.action.slice(0, 60)}".`]) };
+  return unknownButton(ctx, a);
 }
 
 /** Slack events in incident channels (pins, reactions) → timeline. */
 export async function handleChatEvent(ctx: AppContext, e: ChatEvent): Promise<void> {
   await timelineFromChatEvent(ctx, e);
 }
-
-export const pirStepHandlers: Record<string, StepHandler> = {
-  pir_doc: pirDocHandler,
-  pir_action_issue: actionIssueHandler,
-  pir_timer: pirTimerHandler,
-};

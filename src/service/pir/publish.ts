@@ -5,7 +5,7 @@ import { publicStatus } from '../../core/statusPage.ts';
 import { listSteps } from '../../store/sql/listSteps.ts';
 import { plantSteps } from '../../store/sql/plantSteps.ts';
 import type { AppContext } from '../context.ts';
-import type { ActionInput, Reply } from '../io.ts';
+import type { ButtonInput, Reply } from '../../inbound.ts';
 import { publishStep } from '../steps/statusPage.ts';
 import { recordForIncident } from './record.ts';
 
@@ -14,7 +14,7 @@ import { recordForIncident } from './record.ts';
  * Slack retry harmless; the published step's id (one per reviewed update) makes a second
  * person's click harmless. The user is the one in Slack's signed payload.
  */
-export async function publishButton(ctx: AppContext, a: ActionInput): Promise<Reply> {
+export async function publishButton(ctx: AppContext, a: ButtonInput): Promise<Reply> {
   const m = /^(\d{1,9}):([a-z0-9-]{1,120})$/.exec(a.value);
   if (!m) return { refused: true, message: textMessage(['That Publish button is broken (no update named).']) };
   const now = ctx.clock.now();

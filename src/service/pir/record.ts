@@ -7,7 +7,7 @@ import { claimRequestKey, getRequestReply, saveRequestReply } from '../../store/
 import { plantSteps } from '../../store/sql/plantSteps.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 import type { AppContext } from '../context.ts';
-import type { Reply } from '../io.ts';
+import type { Reply } from '../../inbound.ts';
 import { findTarget } from '../target.ts';
 
 export interface Recorded {

@@ -7,7 +7,7 @@ import { listExternalRefs } from '../../store/sql/externalRefs.ts';
 import { listActionItems } from '../../store/sql/listActionItems.ts';
 import { listSteps } from '../../store/sql/listSteps.ts';
 import type { AppContext } from '../context.ts';
-import type { CommandInput, Reply } from '../io.ts';
+import type { CommandInput, Reply } from '../../inbound.ts';
 import { actionIssueStep } from './actionItems.ts';
 import { PIR_REF, pirDocStep } from './document.ts';
 import { recordForIncident } from './record.ts';

@@ -10,14 +10,15 @@ import { listActionItems } from '../../store/sql/listActionItems.ts';
 import { listSteps } from '../../store/sql/listSteps.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 import type { AppContext } from '../context.ts';
-import type { StepHandler } from '../steps/types.ts';
+import { defineStep } from '../steps/define.ts';
+import { z } from 'zod';
 import { actionLine, issueStates } from './actionItems.ts';
 import { pirRef } from './document.ts';
 
 /** The seed's PIR timeline as durable steps, counted from this resolution. */
 export function pirTimerSteps(i: Pick<Incident, 'version'>, resolvedAt: Date): StepPlan[] {
-  return PIR_STAGES.map((s) => ({
-    stepId: `pir-${s.stage}-v${i.version}`, kind: 'pir_timer', source: 'pir', label: s.label,
+  return PIR_STAGES.map((s) => pirTimerKind.plan({
+    stepId: `pir-${s.stage}-v${i.version}`, source: 'pir', label: s.label,
     dueAt: new Date(resolvedAt.getTime() + s.afterMs), params: { stage: s.stage, resolvedAt: resolvedAt.toISOString() },
   }));
 }
@@ -26,46 +27,50 @@ export function pirTimerSteps(i: Pick<Incident, 'version'>, resolvedAt: Date): S
  * `pir_timer`: one stage of the PIR timeline, posted in the incident channel. A stage planted
  * for a resolution that no longer holds (reopened, or resolved again later) is skipped.
  */
-export const pirTimerHandler: StepHandler = async (ctx, step, i) => {
-  const stage = step.params.stage as PirStage;
-  if (i.status !== 'resolved' || i.resolvedAt?.toISOString() !== step.params.resolvedAt) {
-    return { status: 'skipped', detail: `${incidentRef(i.id)} is ${i.status === 'resolved' ? 'resolved again since' : i.status}: this PIR timer no longer applies` };
-  }
-  if (!i.channelId) return { status: 'skipped', detail: 'the incident has no channel' };
-  const post = (m: Message) => ctx.chat.post(i.channelId!, m);
-  const ref = incidentRef(i.id);
-  const pr = await pirRef(ctx, i.id);
-  const link: Inline[] = pr?.url ? [{ link: pr.url, label: `PIR pull request #${pr.ref}` }] : ['no PIR pull request yet (', { code: `/dr pir retry ${ref}` }, ' opens it)'];
-  const owner: Inline = { user: i.commander };
-  switch (stage) {
-    case 'summary': {
-      const summary = await summaryMessage(ctx, i, link);
-      await post(summary);
-      await ctx.chat.post(ctx.config.settings.channels.announcements, summary);
-      return { status: 'done', detail: 'incident summary posted' };
+export const pirTimerKind = defineStep({
+  kind: 'pir_timer',
+  params: z.object({ stage: z.enum(PIR_STAGES.map((s) => s.stage) as [PirStage, ...PirStage[]]), resolvedAt: z.iso.datetime() }),
+  run: async (ctx, step, i) => {
+    const { stage } = step.params;
+    if (i.status !== 'resolved' || i.resolvedAt?.toISOString() !== step.params.resolvedAt) {
+      return { status: 'skipped', detail: `${incidentRef(i.id)} is ${i.status === 'resolved' ? 'resolved again since' : i.status}: this PIR timer no longer applies` };
     }
-    case 'timeline':
-      await post(textMessage([owner, ` timeline reconstruction for ${ref} starts now: check the timeline in the `, ...link, ' and add what is missing. Pin a message here or react with ', { code: `:${ctx.config.settings.pir.timelineEmoji}:` }, ' to add it to drbot\'s timeline.']));
-      return { status: 'done', detail: 'timeline reconstruction reminder posted' };
-    case 'draft': {
-      const added = await addedSinceDraft(ctx, i, Number(pr?.data.lastTimelineId ?? 0));
-      const lines: Line[] = [[owner, ` the PIR document of ${ref} is due now: `, ...link, '.']];
-      if (pr && added.length) lines.push([{ bold: 'Added to the timeline since the draft was opened' }, ' (copy them into the PIR):'], ...added.map((r): Line => [r]));
-      await post(textMessage(...lines));
-      return { status: 'done', detail: `PIR draft reminder posted${added.length ? ` with ${added.length} new timeline entries` : ''}` };
+    if (!i.channelId) return { status: 'skipped', detail: 'the incident has no channel' };
+    const post = (m: Message) => ctx.chat.post(i.channelId!, m);
+    const ref = incidentRef(i.id);
+    const pr = await pirRef(ctx, i.id);
+    const link: Inline[] = pr?.url ? [{ link: pr.url, label: `PIR pull request #${pr.ref}` }] : ['no PIR pull request yet (', { code: `/dr pir retry ${ref}` }, ' opens it)'];
+    const owner: Inline = { user: i.commander };
+    switch (stage) {
+      case 'summary': {
+        const summary = await summaryMessage(ctx, i, link);
+        await post(summary);
+        await ctx.chat.post(ctx.config.settings.channels.announcements, summary);
+        return { status: 'done', detail: 'incident summary posted' };
+      }
+      case 'timeline':
+        await post(textMessage([owner, ` timeline reconstruction for ${ref} starts now: check the timeline in the `, ...link, ' and add what is missing. Pin a message here or react with ', { code: `:${ctx.config.settings.pir.timelineEmoji}:` }, ' to add it to drbot\'s timeline.']));
+        return { status: 'done', detail: 'timeline reconstruction reminder posted' };
+      case 'draft': {
+        const added = await addedSinceDraft(ctx, i, Number(pr?.data.lastTimelineId ?? 0));
+        const lines: Line[] = [[owner, ` the PIR document of ${ref} is due now: `, ...link, '.']];
+        if (pr && added.length) lines.push([{ bold: 'Added to the timeline since the draft was opened' }, ' (copy them into the PIR):'], ...added.map((r): Line => [r]));
+        await post(textMessage(...lines));
+        return { status: 'done', detail: `PIR draft reminder posted${added.length ? ` with ${added.length} new timeline entries` : ''}` };
+      }
+      case 'schedule':
+        await post(textMessage([owner, ` schedule the PIR meeting for ${ref} now; it should take place by day 5 after the resolution. `, ...link]));
+        return { status: 'done', detail: 'PIR meeting scheduling reminder posted' };
+      case 'meeting':
+        await post(textMessage([owner, ` the PIR meeting for ${ref} is due today. Blameless: systems and processes, not individuals. `, ...link]));
+        return { status: 'done', detail: 'PIR meeting reminder posted' };
+      case 'assign':
+        return assignCheck(ctx, i, post);
+      case 'review':
+        return completionReview(ctx, i, post);
     }
-    case 'schedule':
-      await post(textMessage([owner, ` schedule the PIR meeting for ${ref} now; it should take place by day 5 after the resolution. `, ...link]));
-      return { status: 'done', detail: 'PIR meeting scheduling reminder posted' };
-    case 'meeting':
-      await post(textMessage([owner, ` the PIR meeting for ${ref} is due today. Blameless: systems and processes, not individuals. `, ...link]));
-      return { status: 'done', detail: 'PIR meeting reminder posted' };
-    case 'assign':
-      return assignCheck(ctx, i, post);
-    case 'review':
-      return completionReview(ctx, i, post);
-  }
-};
+  },
+});
 
 async function summaryMessage(ctx: AppContext, i: StoredIncident, link: Inline[]): Promise<Message> {
   const { settings } = ctx.config;

@@ -17,7 +17,7 @@ import { plantSteps } from '../../store/sql/plantSteps.ts';
 import { openIncidentOfGroup, recordAlert, setAlertIncident } from '../../store/sql/recordAlert.ts';
 import type { AppContext } from '../context.ts';
 import { declareIncident } from '../declare.ts';
-import { postStep } from '../notices.ts';
+import { postStep } from '../steps/post.ts';
 import { requestRun } from './request.ts';
 
 export interface IncomingAlert {

@@ -21,7 +21,7 @@ import { listRunActions } from '../../store/sql/runActions.ts';
 import type { StoredRun } from '../../store/sql/runRows.ts';
 import { setRunStatus } from '../../store/sql/setRunStatus.ts';
 import type { AppContext } from '../context.ts';
-import type { ActionInput, Reply } from '../io.ts';
+import type { ButtonInput, Reply } from '../../inbound.ts';
 import { previewPlan } from './preview.ts';
 import { expireStep, expireStepId, firstActionStep, messageStep, notifySteps, pageResolveStep } from './steps.ts';
 import { appliedDnsChanges, approvalState, canRollBack, redrawStep, when } from './view.ts';
@@ -35,7 +35,7 @@ function notifyOf(ctx: AppContext, run: StoredRun): string[] {
 }
 
 /** One click in one transaction; a repeat of the same click gets the first answer. */
-async function oneClick(ctx: AppContext, a: ActionInput, act: (tx: Queryable, now: Date) => Promise<{ reply: Reply; incidentId: number }>): Promise<Reply> {
+async function oneClick(ctx: AppContext, a: ButtonInput, act: (tx: Queryable, now: Date) => Promise<{ reply: Reply; incidentId: number }>): Promise<Reply> {
   const now = ctx.clock.now();
   const reply = await ctx.db.transaction(async (tx) => {
     if (!(await claimRequestKey(tx, a.requestKey, now))) {
@@ -56,7 +56,7 @@ async function lockedRun(tx: Queryable, id: number): Promise<StoredRun> {
   return run;
 }
 
-export function approve(ctx: AppContext, a: ActionInput, id: number): Promise<Reply> {
+export function approve(ctx: AppContext, a: ButtonInput, id: number): Promise<Reply> {
   return oneClick(ctx, a, async (tx, now) => {
     const run = await lockedRun(tx, id);
     const d = decideApprove(approvalState(run, await listApprovals(tx, id)), a.userId, ctx.config.groups, now);
@@ -76,7 +76,7 @@ export function approve(ctx: AppContext, a: ActionInput, id: number): Promise<Re
   });
 }
 
-export function deny(ctx: AppContext, a: ActionInput, id: number): Promise<Reply> {
+export function deny(ctx: AppContext, a: ButtonInput, id: number): Promise<Reply> {
   return oneClick(ctx, a, async (tx, now) => {
     const run = await lockedRun(tx, id);
     decideDeny(approvalState(run, await listApprovals(tx, id)), a.userId, ctx.config.groups, now);
@@ -108,7 +108,7 @@ function rollbackPlan(parent: StoredRun, applied: { snapshot: unknown; idx: numb
  * Roll back: a new run whose plan restores what the run changed, approved like the run itself
  * (same tier and approver groups; the person who clicked is its requester).
  */
-export async function rollback(ctx: AppContext, a: ActionInput, id: number): Promise<Reply> {
+export async function rollback(ctx: AppContext, a: ButtonInput, id: number): Promise<Reply> {
   const parent = await getRun(ctx.db, id);
   if (!parent) throw new DomainError('NOT_FOUND', `There is no run #${id}.`);
   mayRequestRollback(approvalState(parent, []), a.userId, ctx.config.groups);

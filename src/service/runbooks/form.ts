@@ -8,7 +8,7 @@ import type { Form, FormValues } from '../../core/form.ts';
 import { textMessage, type Line, type Message } from '../../core/message.ts';
 import type { Runbook } from '../../core/runbook.ts';
 import type { AppContext } from '../context.ts';
-import type { FormInput, FormReply, Reply } from '../io.ts';
+import type { FormInput, FormReply, Reply } from '../../inbound.ts';
 
 export const RUN_FORM = 'runbook.run';
 

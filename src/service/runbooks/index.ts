@@ -1,29 +1,17 @@
 import { USAGE, type Command } from '../../core/commands.ts';
-import { isDomainError } from '../../core/errors.ts';
-import { textMessage, type Line } from '../../core/message.ts';
+import { textMessage } from '../../core/message.ts';
 import { checkParams } from '../../core/runbook.ts';
 import { appendTimeline } from '../../store/sql/appendTimeline.ts';
 import { getRun } from '../../store/sql/getRun.ts';
 import type { AppContext } from '../context.ts';
-import type { ActionInput, CommandInput, FormInput, FormReply, Reply } from '../io.ts';
-import type { StepHandler } from '../steps/types.ts';
+import type { ButtonInput, CommandInput, FormInput, FormReply, Reply } from '../../inbound.ts';
+import { refusal, unknownButton } from '../replies.ts';
 import { findTarget } from '../target.ts';
 import { approve, deny, rollback } from './decide.ts';
-import { actionHandler } from './execute.ts';
 import { runbookList, runForm, runFormSubmit, RUN_FORM } from './form.ts';
-import { emailHandler, expireHandler, messageHandler, pageHandler, pageResolveHandler } from './notify.ts';
 import { findRunbook, requestRun } from './request.ts';
-import { waitHandler } from './route53.ts';
-import { STEP } from './steps.ts';
 
 export { RUN_FORM };
-
-function refused(e: unknown): Reply {
-  if (!isDomainError(e)) throw e;
-  const lines: Line[] = [[e.message]];
-  if (e.usage) lines.push(['Usage: ', { code: e.usage }]);
-  return { refused: true, message: textMessage(...lines) };
-}
 
 /**
  * `/dr run …`. The runbook's parameters are checked before anything else (before the incident
@@ -53,7 +41,7 @@ export function runbookFormSubmit(ctx: AppContext, f: FormInput): Promise<FormRe
 }
 
 /** Buttons whose action id starts with `approval.` (Approve, Deny, Roll back). */
-export async function approvalButton(ctx: AppContext, a: ActionInput): Promise<Reply> {
+export async function approvalButton(ctx: AppContext, a: ButtonInput): Promise<Reply> {
   const id = Number(a.value);
   if (!Number.isInteger(id) || id <= 0) return { refused: true, message: textMessage(['That button is broken (no run id).']) };
   try {
@@ -65,17 +53,17 @@ export async function approvalButton(ctx: AppContext, a: ActionInput): Promise<R
       case 'approval.rollback':
         return await rollback(ctx, a, id);
       default:
-        return { refused: true, message: textMessage([`drbot does not know the button "${a.action.slice(0, 60)}".`]) };
+        return unknownButton(ctx, a);
     }
   } catch (e) {
-    const reply = refused(e);
+    const reply = refusal(e);
     await auditRefusal(ctx, a, id, reply.message?.fallback ?? '');
     return reply;
   }
 }
 
 /** A refused click is part of the audit trail (who tried to approve what, and why not). */
-async function auditRefusal(ctx: AppContext, a: ActionInput, id: number, why: string): Promise<void> {
+async function auditRefusal(ctx: AppContext, a: ButtonInput, id: number, why: string): Promise<void> {
   ctx.log.warn({ run: id, user: a.userId, action: a.action, why }, 'approval click refused');
   const run = await getRun(ctx.db, id);
   if (!run) return;
@@ -84,14 +72,3 @@ async function auditRefusal(ctx: AppContext, a: ActionInput, id: number, why: st
     data: { kind: 'runbook', event: 'click_refused', run: id, action: a.action },
   }]);
 }
-
-/** Step kinds of recovery runs (message, expiry, execution, INSYNC wait, approver notices). */
-export const runbookStepHandlers: Record<string, StepHandler> = {
-  [STEP.message]: messageHandler,
-  [STEP.action]: actionHandler,
-  [STEP.wait]: waitHandler,
-  [STEP.expire]: expireHandler,
-  [STEP.page]: pageHandler,
-  [STEP.pageResolve]: pageResolveHandler,
-  [STEP.email]: emailHandler,
-};

@@ -16,7 +16,7 @@ import { plantSteps } from '../../store/sql/plantSteps.ts';
 import type { StoredRun } from '../../store/sql/runRows.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 import type { AppContext } from '../context.ts';
-import type { Reply } from '../io.ts';
+import type { Reply } from '../../inbound.ts';
 import { runMessage } from './message.ts';
 import { messageContext, when } from './view.ts';
 import { previewPlan, readQuorum } from './preview.ts';

@@ -1,6 +1,6 @@
 /**
  * The `route53` action (and the restore a rollback runs): preflight (read the record sets, check
- * the target's health), snapshot, ChangeResourceRecordSets, then `runbook.wait` steps poll
+ * the target's health), snapshot, ChangeResourceRecordSets, then `runbook_wait` steps poll
  * GetChange until INSYNC or the timeout, and the records are read back to verify.
  * Route 53 refuses a DELETE whose values differ from the live set, so a batch submitted twice
  * applies once and a stale plan fails whole.
@@ -12,14 +12,14 @@ import type { StepOutcome } from '../../core/steps.ts';
 import { incidentRef } from '../../core/incident.ts';
 import { TransientError, type DnsChange, type DnsRecordSet } from '../../ports.ts';
 import { getRun } from '../../store/sql/getRun.ts';
-import { getRunAction, setRunActionSubmitted, startRunAction, type ActionKey } from '../../store/sql/runActions.ts';
+import { getRunAction, setRunActionSubmitted, startRunAction } from '../../store/sql/runActions.ts';
 import type { StoredRun } from '../../store/sql/runRows.ts';
 import type { ClaimedStep } from '../../store/sql/claimDueSteps.ts';
 import type { AppContext } from '../context.ts';
-import type { StepHandler } from '../steps/types.ts';
-import { finishAction, keyOf, lastTry, type ActionResult } from './execute.ts';
+import { defineStep } from '../steps/define.ts';
+import { finishAction, keyOf, lastTry, type ActionResult } from './finishAction.ts';
 import { targetHealthCheck } from './preview.ts';
-import { waitStep } from './steps.ts';
+import { RUNBOOK_STEPS, waitStep, type RunActionKey } from './steps.ts';
 
 type DnsAction = Extract<Action, { kind: 'route53' | 'route53_restore' }>;
 interface Planned { changes: DnsChange[]; after: DnsRecordSet[] }
@@ -27,7 +27,7 @@ interface Planned { changes: DnsChange[]; after: DnsRecordSet[] }
 const present = (live: DnsRecordSet[], want: DnsRecordSet[]) => want.every((w) => live.some((l) => sameRecordSet(l, w)));
 
 /** Records why the action stopped before anything was submitted (nothing changed). */
-async function refuse(ctx: AppContext, run: StoredRun, a: DnsAction, k: ActionKey, detail: string, snapshot?: DnsRecordSet[]): Promise<StepOutcome> {
+async function refuse(ctx: AppContext, run: StoredRun, a: DnsAction, k: RunActionKey, detail: string, snapshot?: DnsRecordSet[]): Promise<StepOutcome> {
   await startRunAction(ctx.db, { ...k, kind: a.kind, label: a.label, at: ctx.clock.now(), snapshot });
   return finishAction(ctx, run, a, k, { ok: false, final: true, detail: `${detail}; nothing was changed` });
 }
@@ -67,7 +67,7 @@ async function preflight(ctx: AppContext, step: ClaimedStep, a: DnsAction, live:
   return { planned: { changes: plan.changes, after: plan.after }, before: plan.before };
 }
 
-export async function failoverAction(ctx: AppContext, step: ClaimedStep, run: StoredRun, a: DnsAction, k: ActionKey): Promise<StepOutcome> {
+export async function failoverAction(ctx: AppContext, step: ClaimedStep, run: StoredRun, a: DnsAction, k: RunActionKey): Promise<StepOutcome> {
   const earlier = await getRunAction(ctx.db, k);
   // A retried step (drbot stopped, or the lease ran out): what the store says decides.
   if (earlier?.status === 'submitted') {
@@ -121,7 +121,7 @@ export async function failoverAction(ctx: AppContext, step: ClaimedStep, run: St
 }
 
 /** Reads the records back after INSYNC: every planned set must be there as planned. */
-async function verify(ctx: AppContext, run: StoredRun, a: DnsAction, k: ActionKey, how: string): Promise<StepOutcome> {
+async function verify(ctx: AppContext, run: StoredRun, a: DnsAction, k: RunActionKey, how: string): Promise<StepOutcome> {
   const row = await getRunAction(ctx.db, k);
   const planned = row!.changes as Planned;
   const before = (row!.snapshot as DnsRecordSet[] | null) ?? [];
@@ -138,30 +138,33 @@ async function verify(ctx: AppContext, run: StoredRun, a: DnsAction, k: ActionKe
   return finishAction(ctx, run, a, k, { ...result, final: !result.ok });
 }
 
-/** `runbook.wait`: one GetChange poll; INSYNC → verify, deadline passed → timed out (Roll back offered). */
-export const waitHandler: StepHandler = async (ctx, step) => {
-  const k = keyOf(step);
-  const p = step.params as { changeId: string; deadline: string; poll: number };
-  const run = await getRun(ctx.db, k.runId);
-  if (!run || run.status !== 'running') return { status: 'skipped', detail: `run #${k.runId} is ${run?.status ?? 'gone'}` };
-  const a = run.plan[k.phase as 'steps'][k.idx] as DnsAction;
-  const row = await getRunAction(ctx.db, k);
-  const took = formatDuration(ctx.clock.now().getTime() - (row?.startedAt ?? ctx.clock.now()).getTime());
-  let status: 'PENDING' | 'INSYNC';
-  try {
-    status = await ctx.dns.getChange(p.changeId);
-  } catch (e) {
-    const why = transientOr(ctx, step, e);
-    return finishAction(ctx, run, a, k, { ok: false, final: true, detail: `could not follow change ${p.changeId} (${why}); it may still apply: Roll back restores the records as before` });
-  }
-  if (status === 'INSYNC') return verify(ctx, run, a, k, `change ${p.changeId} INSYNC after ${took}`);
-  const now = ctx.clock.now();
-  if (now >= new Date(p.deadline)) {
-    return finishAction(ctx, run, a, k, {
-      ok: false, final: true, endAs: 'timed_out',
-      detail: `change ${p.changeId} was not INSYNC within ${formatDuration(a.timeoutMs)}; it may still apply: Roll back restores the records as before`,
-    });
-  }
-  const next = new Date(Math.min(now.getTime() + a.pollMs, new Date(p.deadline).getTime()));
-  return { status: 'done', detail: `change ${p.changeId} still PENDING after ${took}`, plant: [waitStep(run, k, { changeId: p.changeId, deadline: new Date(p.deadline), poll: p.poll + 1, what: a.label }, next)] };
-};
+/** `runbook_wait`: one GetChange poll; INSYNC → verify, deadline passed → timed out (Roll back offered). */
+export const runbookWaitKind = defineStep({
+  ...RUNBOOK_STEPS.wait,
+  run: async (ctx, step) => {
+    const k = keyOf(step);
+    const p = step.params;
+    const run = await getRun(ctx.db, k.runId);
+    if (!run || run.status !== 'running') return { status: 'skipped', detail: `run #${k.runId} is ${run?.status ?? 'gone'}` };
+    const a = run.plan[k.phase as 'steps'][k.idx] as DnsAction;
+    const row = await getRunAction(ctx.db, k);
+    const took = formatDuration(ctx.clock.now().getTime() - (row?.startedAt ?? ctx.clock.now()).getTime());
+    let status: 'PENDING' | 'INSYNC';
+    try {
+      status = await ctx.dns.getChange(p.changeId);
+    } catch (e) {
+      const why = transientOr(ctx, step, e);
+      return finishAction(ctx, run, a, k, { ok: false, final: true, detail: `could not follow change ${p.changeId} (${why}); it may still apply: Roll back restores the records as before` });
+    }
+    if (status === 'INSYNC') return verify(ctx, run, a, k, `change ${p.changeId} INSYNC after ${took}`);
+    const now = ctx.clock.now();
+    if (now >= new Date(p.deadline)) {
+      return finishAction(ctx, run, a, k, {
+        ok: false, final: true, endAs: 'timed_out',
+        detail: `change ${p.changeId} was not INSYNC within ${formatDuration(a.timeoutMs)}; it may still apply: Roll back restores the records as before`,
+      });
+    }
+    const next = new Date(Math.min(now.getTime() + a.pollMs, new Date(p.deadline).getTime()));
+    return { status: 'done', detail: `change ${p.changeId} still PENDING after ${took}`, plant: [waitStep(run, k, { changeId: p.changeId, deadline: new Date(p.deadline), poll: p.poll + 1, what: a.label }, next)] };
+  },
+});

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { announcement, incidentCard } from '../../core/card.ts';
 import { channelName } from '../../core/channelName.ts';
 import { incidentRef } from '../../core/incident.ts';
@@ -8,7 +9,7 @@ import { listSteps } from '../../store/sql/listSteps.ts';
 import { setCardPosted, setIncidentChannel } from '../../store/sql/setIncidentChannel.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 import type { AppContext } from '../context.ts';
-import type { StepHandler } from './types.ts';
+import { defineStep } from './define.ts';
 
 const NAME_ATTEMPTS = 5;
 
@@ -23,31 +24,35 @@ export function respondersOf(ctx: AppContext, i: StoredIncident): string[] {
  * succeeds is checkpointed in the store at once, so a retry after a crash skips it (only the
  * one call in flight at the crash can repeat).
  */
-export const openChannelHandler: StepHandler = async (ctx, _step, claimed) => {
-  let i = claimed;
-  const { settings } = ctx.config;
-  if (!i.channelId) {
-    let created: { id: string; name: string } | undefined;
-    for (let attempt = 0; !created && attempt < NAME_ATTEMPTS; attempt++) {
-      const name = channelName(settings.channelNamePattern, i, settings.timeZone, attempt);
-      try {
-        created = await ctx.chat.createChannel(name, { private: i.private });
-      } catch (e) {
-        if (!(e instanceof ChatError && e.code === 'name_taken')) throw e;
+export const openChannelKind = defineStep({
+  kind: 'open_channel',
+  params: z.object({}),
+  run: async (ctx, _step, claimed) => {
+    let i = claimed;
+    const { settings } = ctx.config;
+    if (!i.channelId) {
+      let created: { id: string; name: string } | undefined;
+      for (let attempt = 0; !created && attempt < NAME_ATTEMPTS; attempt++) {
+        const name = channelName(settings.channelNamePattern, i, settings.timeZone, attempt);
+        try {
+          created = await ctx.chat.createChannel(name, { private: i.private });
+        } catch (e) {
+          if (!(e instanceof ChatError && e.code === 'name_taken')) throw e;
+        }
       }
+      if (!created) throw new Error(`no free channel name after ${NAME_ATTEMPTS} tries`);
+      await setIncidentChannel(ctx.db, i.id, created.id, created.name);
+      i = { ...i, channelId: created.id, channelName: created.name };
+      await ctx.chat.setTopic(created.id, `${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.title}`.slice(0, 250));
     }
-    if (!created) throw new Error(`no free channel name after ${NAME_ATTEMPTS} tries`);
-    await setIncidentChannel(ctx.db, i.id, created.id, created.name);
-    i = { ...i, channelId: created.id, channelName: created.name };
-    await ctx.chat.setTopic(created.id, `${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.title}`.slice(0, 250));
-  }
-  await ctx.chat.invite(i.channelId!, respondersOf(ctx, i));
-  if (!i.cardTs) {
-    const fresh = (await getIncident(ctx.db, i.id))!;
-    const posted = await ctx.chat.post(i.channelId!, incidentCard(fresh, settings, ctx.clock.now(), await listSteps(ctx.db, i.id)));
-    await setCardPosted(ctx.db, i.id, posted.ts, fresh.version);
-  }
-  // A private incident (security) is not announced in public.
-  if (!i.private) await ctx.chat.post(settings.channels.announcements, announcement(i, settings));
-  return { status: 'done', detail: `opened #${i.channelName}`, result: { channel: i.channelId, name: i.channelName }, changedIncident: true };
-};
+    await ctx.chat.invite(i.channelId!, respondersOf(ctx, i));
+    if (!i.cardTs) {
+      const fresh = (await getIncident(ctx.db, i.id))!;
+      const posted = await ctx.chat.post(i.channelId!, incidentCard(fresh, settings, ctx.clock.now(), await listSteps(ctx.db, i.id)));
+      await setCardPosted(ctx.db, i.id, posted.ts, fresh.version);
+    }
+    // A private incident (security) is not announced in public.
+    if (!i.private) await ctx.chat.post(settings.channels.announcements, announcement(i, settings));
+    return { status: 'done', detail: `opened #${i.channelName}`, result: { channel: i.channelId, name: i.channelName }, changedIncident: true };
+  },
+});

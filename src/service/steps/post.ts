@@ -1,7 +1,15 @@
+import { z } from 'zod';
 import type { Message } from '../../core/message.ts';
+import type { StepPlan } from '../../core/steps.ts';
 import { TransientError } from '../../ports.ts';
-import type { PostTarget } from '../notices.ts';
-import type { StepHandler } from './types.ts';
+import { defineStep } from './define.ts';
+
+/** Where a `post` step posts: the incident's own channel, or a channel from drbot.yml. */
+export const postTarget = z.enum(['incident', 'announcements', 'engineering', 'alerts']);
+export type PostTarget = z.infer<typeof postTarget>;
+
+/** A message as the core builds it (checked for shape only: the core made it). */
+export const messageParam = z.custom<Message>((v) => !!v && typeof v === 'object' && typeof (v as Message).fallback === 'string', 'expected a message');
 
 /** Resolves a post target to a channel; the incident channel may not exist yet (retry shortly). */
 export function channelFor(to: PostTarget, incident: { channelId: string | null }, channels: Record<'announcements' | 'engineering' | 'alerts', string>): string {
@@ -12,9 +20,23 @@ export function channelFor(to: PostTarget, incident: { channelId: string | null 
   return channels[to];
 }
 
-export const postHandler: StepHandler = async (ctx, step, incident) => {
-  const to = step.params.to as PostTarget;
-  const channel = channelFor(to, incident, ctx.config.settings.channels);
-  const posted = await ctx.chat.post(channel, step.params.message as Message);
-  return { status: 'done', detail: `posted to ${to}`, result: { channel: posted.channel, ts: posted.ts } };
-};
+/** `post`: a message built when something changed, posted as a durable step. */
+export const postKind = defineStep({
+  kind: 'post',
+  params: z.object({ to: postTarget, message: messageParam }),
+  // A failed post is not reported with another post.
+  reportFailure: false,
+  run: async (ctx, step, incident) => {
+    const { to, message } = step.params;
+    const posted = await ctx.chat.post(channelFor(to, incident, ctx.config.settings.channels), message);
+    return { status: 'done', detail: `posted to ${to}`, result: { channel: posted.channel, ts: posted.ts } };
+  },
+});
+
+/**
+ * A message to post, as a durable step: it survives a crash between the change that caused
+ * it and the post. `key` must be unique within the incident (include the incident version).
+ */
+export function postStep(key: string, label: string, to: PostTarget, message: Message, dueAt: Date): StepPlan {
+  return postKind.plan({ stepId: key, source: 'system', label, dueAt, params: { to, message } });
+}

@@ -1,7 +1,12 @@
-import type { Form, FormValues } from '../core/form.ts';
-import type { Message } from '../core/message.ts';
+import type { Form, FormValues } from './core/form.ts';
+import type { Message } from './core/message.ts';
 
-/** Transport-neutral inputs: the Slack adapter and the console both produce these. */
+/**
+ * The inbound side: what every transport (Slack over HTTP, Socket Mode, the console) hands the
+ * application, and what it answers. Transports import this file, never the service.
+ */
+
+/** A `/dr …` command. */
 export interface CommandInput {
   /** Same for a retry of the same request (Slack: the trigger id). */
   requestKey: string;
@@ -11,10 +16,12 @@ export interface CommandInput {
   triggerId?: string;
 }
 
-export interface ActionInput {
+/** A button press on one of drbot's messages. */
+export interface ButtonInput {
   requestKey: string;
   userId: string;
   channelId?: string;
+  /** The button's id (Slack's `action_id`), `<namespace>.<name>` such as `approval.approve`. */
   action: string;
   value: string;
   triggerId?: string;
@@ -48,7 +55,7 @@ export interface FormReply {
 /** The inbound side every transport (Slack HTTP, Socket Mode, console) feeds. */
 export interface Handlers {
   command(input: CommandInput): Promise<Reply>;
-  action(input: ActionInput): Promise<Reply>;
+  button(input: ButtonInput): Promise<Reply>;
   form(input: FormInput): Promise<FormReply>;
   /** Events in channels drbot is in (Slack Events API: pin_added, reaction_added). */
   event(e: ChatEvent): Promise<void>;

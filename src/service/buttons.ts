@@ -1,0 +1,25 @@
+import type { ButtonInput, Reply } from '../inbound.ts';
+import { textMessage } from '../core/message.ts';
+import { runCommandSafely } from './commands.ts';
+import type { AppContext } from './context.ts';
+import { incidentForm } from './forms.ts';
+import { unknownButton } from './replies.ts';
+
+/** The incident card's buttons (`incident.*`). The user is the one in the signed payload, never text. */
+export async function incidentButton(ctx: AppContext, a: ButtonInput): Promise<Reply> {
+  const id = Number(a.value);
+  if (!Number.isInteger(id) || id <= 0) return { refused: true, message: textMessage(['That button is broken (no incident id).']) };
+  const cmdInput = { requestKey: a.requestKey, userId: a.userId, channelId: a.channelId ?? '', text: '' };
+  switch (a.action) {
+    case 'incident.update':
+    case 'incident.sev':
+    case 'incident.resolve':
+      return { form: incidentForm(a.action.slice('incident.'.length) as 'update' | 'sev' | 'resolve', id) };
+    case 'incident.take_command':
+      return runCommandSafely(ctx, cmdInput, { verb: 'assign', ref: id, user: a.userId, role: 'commander' });
+    case 'incident.reopen':
+      return runCommandSafely(ctx, cmdInput, { verb: 'reopen', ref: id });
+    default:
+      return unknownButton(ctx, a);
+  }
+}

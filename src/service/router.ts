@@ -1,0 +1,77 @@
+/**
+ * The one router for everything a person does, shared by every transport (Slack over HTTP,
+ * Socket Mode, the console): commands, buttons by namespace, forms by callback id, events.
+ * No handler error reaches a transport: it is logged once and answered in words.
+ */
+import { randomUUID } from 'node:crypto';
+import { textMessage } from '../core/message.ts';
+import type { ButtonInput, FormInput, FormReply, Handlers, Reply } from '../inbound.ts';
+import { incidentButton } from './buttons.ts';
+import { handleCommand } from './commands.ts';
+import type { AppContext } from './context.ts';
+import { submitIncidentForm } from './formSubmit.ts';
+import { handleChatEvent, pirButton } from './pir/index.ts';
+import { unknownButton } from './replies.ts';
+import { approvalButton, runbookFormSubmit, RUN_FORM } from './runbooks/index.ts';
+
+type ButtonHandler = (ctx: AppContext, a: ButtonInput) => Promise<Reply>;
+type FormHandler = (ctx: AppContext, f: FormInput) => Promise<FormReply>;
+
+/** Button ids are `<namespace>.<name>`: the namespace picks the handler. */
+const BUTTONS: Record<string, ButtonHandler> = {
+  incident: incidentButton,
+  approval: approvalButton,
+  pir: pirButton,
+  statuspage: pirButton,
+};
+
+const FORMS: Record<string, FormHandler> = {
+  declare: submitIncidentForm,
+  'incident.update': submitIncidentForm,
+  'incident.sev': submitIncidentForm,
+  'incident.resolve': submitIncidentForm,
+  [RUN_FORM]: runbookFormSubmit,
+};
+
+export function createHandlers(ctx: AppContext): Handlers {
+  /** An error no handler turned into a refusal: logged once with an id the person can quote. */
+  const failed = (e: unknown, what: string, detail: Record<string, unknown>) => {
+    const ref = randomUUID().slice(0, 8);
+    ctx.metrics.errors.inc({ where: what });
+    ctx.log.error({ err: e, ref, ...detail }, `${what} failed`);
+    return textMessage([`Something went wrong on drbot's side (error ${ref}, logged). Check \`/dr status\` before trying again: it shows what was recorded.`]);
+  };
+  return {
+    async command(input) {
+      try {
+        return await handleCommand(ctx, input);
+      } catch (e) {
+        return { refused: true, message: failed(e, 'command', { text: input.text.slice(0, 200), user: input.userId }) };
+      }
+    },
+    async button(input) {
+      const handler = BUTTONS[input.action.split('.')[0]];
+      try {
+        return handler ? await handler(ctx, input) : unknownButton(ctx, input);
+      } catch (e) {
+        return { refused: true, message: failed(e, 'button', { action: input.action.slice(0, 100), user: input.userId }) };
+      }
+    },
+    async form(input) {
+      const handler = FORMS[input.callbackId];
+      try {
+        if (!handler) return { message: textMessage([`drbot does not know the form "${input.callbackId.slice(0, 60)}".`]) };
+        return await handler(ctx, input);
+      } catch (e) {
+        return { message: failed(e, 'form', { form: input.callbackId.slice(0, 100), user: input.userId }) };
+      }
+    },
+    async event(e) {
+      try {
+        await handleChatEvent(ctx, e);
+      } catch (err) {
+        failed(err, 'event', { type: e.type, eventId: e.eventId });
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { StepCondition } from '../../core/chain.ts';
+import type { StepOutcome, StepPlan } from '../../core/steps.ts';
+import type { ClaimedStep } from '../../store/sql/claimDueSteps.ts';
+import type { StoredIncident } from '../../store/rows.ts';
+import type { AppContext } from '../context.ts';
+
+/** A claimed step whose params were checked against its kind's schema. */
+export type TypedStep<P> = Omit<ClaimedStep, 'params'> & { params: P };
+
+/**
+ * Sends one step. Throw `TransientError` to be retried with backoff, `NotConfigured` to be
+ * recorded as "not sent (no credentials)"; any other error is retried and finally shown as failed.
+ */
+export type StepRun<P> = (ctx: AppContext, step: TypedStep<P>, incident: StoredIncident) => Promise<StepOutcome>;
+
+/** Params every kind accepts: the runner checks `when` before running the step. */
+export interface CommonParams {
+  when?: StepCondition | null;
+  /** A chain step's due time as planned (it may run later, if drbot was down). */
+  plannedAt?: string;
+}
+
+/** What a planted step of this kind carries besides its params. */
+export type StepPlanInput<P> = Omit<StepPlan, 'kind' | 'params'> & { params: P & CommonParams };
+
+/** One kind of durable step: its name, the schema of its params, what running it does. */
+export interface StepKind<S extends z.ZodType = z.ZodType> {
+  /** snake_case; stored with each step, so a rename needs a migration. */
+  readonly kind: string;
+  readonly params: S;
+  readonly run: StepRun<z.output<S>>;
+  /** A failure is also posted in the incident channel (a failed post does not post about itself). */
+  readonly reportFailure: boolean;
+  /** A step of this kind, typed by its params. */
+  plan(p: StepPlanInput<z.input<S>>): StepPlan;
+}
+
+/** A kind's name and params schema, apart from its handler (so planning code need not import the handler). */
+export interface StepShape<S extends z.ZodType> {
+  readonly kind: string;
+  readonly params: S;
+}
+
+/** Builds steps of one kind, typed by its params. */
+export function planner<S extends z.ZodType>(shape: StepShape<S>): (p: StepPlanInput<z.input<S>>) => StepPlan {
+  return (p) => ({ ...p, kind: shape.kind, params: p.params as Record<string, unknown> });
+}
+
+/** Defines a step kind; list it in `registry.ts` to make the scheduler run it. */
+export function defineStep<S extends z.ZodType>(d: StepShape<S> & { run: StepRun<z.output<S>>; reportFailure?: boolean }): StepKind<S> {
+  return { kind: d.kind, params: d.params, run: d.run, reportFailure: d.reportFailure ?? true, plan: planner(d) };
+}
