@@ -52,7 +52,8 @@ describe.each(ENGINES)('Approve / Deny through signed Slack block_actions (%s)',
     }
     const s = apps[0];
     await s.command('declare sev1 Lagos region unreachable', { user: ADA });
-    const channel = await s.slack.waitFor((x) => x.channels.find((c) => c.name.startsWith('inc-')), 5000, 'incident channel');
+    // The card is posted once drbot has stored the channel (the channel alone may be seen earlier).
+    const channel = await s.slack.waitFor((x) => x.channels.find((c) => c.name.startsWith('inc-') && x.messages(c.id).length > 0), 5000, 'incident channel with its card');
     return { s, channel: channel.id, members: channel.members };
   }
 
@@ -127,7 +128,7 @@ describe.each(ENGINES)('Approve / Deny through signed Slack block_actions (%s)',
     expect(changes(aws)).toHaveLength(1);
     const [{ n }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM approvals WHERE run_id = 1');
     expect(n).toBe(2);
-    const actions = await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM steps WHERE kind = 'runbook.action'");
+    const actions = await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM steps WHERE kind = 'runbook_action'");
     expect(actions[0].n).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
+import { plantSteps } from '../../src/store/sql/plantSteps.ts';
 import { testApp } from '../helpers/app.ts';
 
 const min = 60_000;
@@ -110,5 +111,24 @@ describe('the SEV-1 notification chain on the durable schedule (manual clock)', 
     expect(texts.find((x) => x.startsWith('Slack #engineering'))).toMatch(/sent — posted to #engineering \(late by 35m\)/);
     expect(texts.find((x) => x.startsWith('Slack update with ETA'))).toMatch(/\(late by 10m\)/);
     expect(t.chat.texts('post', 'voxguard-incidents')).toHaveLength(2);
+  });
+});
+
+describe('a step whose params do not fit its kind', () => {
+  it('fails with what was wrong instead of running, and the chain goes on', async () => {
+    const t = await testApp();
+    try {
+      await t.dr('declare sev3 Abuja latency up', 'U0ONCALL01');
+      await t.drain();
+      await plantSteps(t.db, 1, [{ stepId: 'broken-page', kind: 'page', source: 'chain', label: 'PagerDuty → nobody', dueAt: t.clock.now(), params: { to: 42 } }]);
+      await t.drain();
+      const broken = (await listSteps(t.db, 1)).find((s) => s.stepId === 'broken-page')!;
+      expect(broken.status).toBe('failed');
+      expect(broken.lastError).toMatch(/^bad params for a page step: to: /);
+      const channel = (await getIncident(t.db, 1))!.channelId!;
+      expect(t.chat.texts('post', channel).some((m) => m.includes('PagerDuty → nobody failed'))).toBe(true);
+    } finally {
+      await t.close();
+    }
   });
 });
