@@ -61,8 +61,9 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
         message: textMessage(
           [{ bold: `${open.length} open incident${open.length > 1 ? 's' : ''}` }],
           ...open.map((i): Line => [
-            `${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.status} · ${i.title} · since ${when(i.declaredAt)}`,
-            ...(i.channelId ? [' · ', { channel: i.channelId }] : []),
+            // A private incident's title stays in its channel: the list says who leads it.
+            `${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.status} · ${i.private ? `private incident led by ${ctx.name(i.commander)}` : i.title} · since ${when(i.declaredAt)}`,
+            ...(i.channelId && !i.private ? [' · ', { channel: i.channelId }] : []),
           ]),
         ),
       };
@@ -143,7 +144,8 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
           cancel: { sources: OPEN_ONLY_SOURCES },
           plant: [
             postStep(`resolved-${v}`, 'Post the resolution', 'incident', note(text), now),
-            postStep(`resolved-announce-${v}`, 'Announce the resolution', 'announcements', note([...text, ` (${i.title})`]), now),
+            // A private incident was never announced, so its end is not either.
+            ...(i.private ? [] : [postStep(`resolved-announce-${v}`, 'Announce the resolution', 'announcements', note([...text, ` (${i.title})`]), now)]),
             pageResolveStep(v, now),
             resolutionEmailKind.plan({ stepId: `email-resolution-${v}`, source: 'resolution', label: 'Resolution email', dueAt: now, params: {} }),
             statusPageStep(`statuspage-resolved-${v}`, now, { text: cmd.summary, onlyIfExists: true }),
@@ -166,7 +168,7 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
           cancel: { sources: OPEN_ONLY_SOURCES },
           plant: [
             postStep(`cancelled-${v}`, 'Post the cancellation', 'incident', note(text), now),
-            postStep(`cancelled-announce-${v}`, 'Announce the cancellation', 'announcements', note([...text, ` (${i.title})`]), now),
+            ...(i.private ? [] : [postStep(`cancelled-announce-${v}`, 'Announce the cancellation', 'announcements', note([...text, ` (${i.title})`]), now)]),
             pageResolveStep(v, now),
             statusPageStep(`statuspage-cancelled-${v}`, now, { onlyIfExists: true }),
           ],

@@ -151,6 +151,23 @@ describe('declare, follow and resolve', () => {
     expect(t.chat.texts('post', 'incidents')).toEqual([]);
   });
 
+  it("a private incident's title never leaves its channel: shared posts say only who leads a private SEV-n incident", async () => {
+    await t.dr('declare sev1 Suspicious logins from 41.58.0.0/16 --private', 'U0ONCALL01');
+    for (const minutes of [0, 5, 10, 15, 30, 60, 120]) {
+      t.clock.set(new Date(new Date('2026-11-24T09:00:00Z').getTime() + minutes * 60_000));
+      await t.drain();
+    }
+    expect(text(await t.dr('list', 'U0ENGLEAD1', 'C0GENERAL'))).toContain('INC-1 · SEV-1 · investigating · private incident led by');
+    await t.dr('resolve INC-1 revoked the leaked key', 'U0ONCALL01');
+    await t.drain();
+    const channel = (await getIncident(t.db, 1))!.channelId!;
+    const outside = t.chat.calls.filter((c) => c.method === 'post' && c.channel !== channel).map((c) => JSON.stringify(c.args));
+    expect(outside.length).toBeGreaterThan(0);
+    expect(outside.filter((m) => /Suspicious|41\.58|leaked/.test(m))).toEqual([]);
+    expect(t.chat.texts('post', 'voxguard-incidents').some((m) => m.includes('Private SEV-1 incident'))).toBe(true);
+    expect(t.chat.texts('post', channel).some((m) => m.includes('Suspicious logins'))).toBe(true);
+  });
+
   it('a Slack failure while opening the channel is retried and nothing is done twice', async () => {
     t.chat.failNext.set('post', [new Error('socket hang up')]);
     await t.dr('declare sev2 DB slow');

@@ -45,7 +45,7 @@ export const pirTimerKind = defineStep({
       case 'summary': {
         const summary = await summaryMessage(ctx, i, link);
         await post(summary);
-        await ctx.chat.post(ctx.config.settings.channels.announcements, summary);
+        if (!i.private) await ctx.chat.post(ctx.config.settings.channels.announcements, summary); // a private incident stays in its channel
         return { status: 'done', detail: 'incident summary posted' };
       }
       case 'timeline':

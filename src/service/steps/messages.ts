@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { incidentRef } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
+import { severityLabel } from '../../core/severity.ts';
 import { compileTemplate, type Template } from '../../templates/engine.ts';
 import { listTimeline } from '../../store/sql/appendTimeline.ts';
 import { defineStep } from './define.ts';
@@ -15,7 +16,8 @@ export const slackKind = defineStep({
     const { channel: to, template: name } = step.params;
     const template = ctx.config.templates.slack.get(name);
     if (!template) throw new Error(`no Slack template "${name}"`);
-    const posted = await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, template, await dataFor(ctx, i), fallbackFor(i)));
+    const audience = to === 'incident' ? 'incident' : 'outside';
+    const posted = await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, template, await dataFor(ctx, i, undefined, audience), fallbackFor(i, audience)));
     return { status: 'done', detail: `posted to #${to}`, result: { channel: posted.channel, ts: posted.ts } };
   },
 });
@@ -30,7 +32,8 @@ export const reminderKind = defineStep({
     const { channel: to, text } = step.params;
     let t = reminderTemplates.get(text);
     if (!t) reminderTemplates.set(text, (t = compileTemplate(`${step.stepId}.text`, text, 'text')));
-    await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, t, await dataFor(ctx, i), fallbackFor(i)));
+    const audience = to === 'incident' ? 'incident' : 'outside';
+    await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, t, await dataFor(ctx, i, undefined, audience), fallbackFor(i, audience)));
     return { status: 'done', detail: `reminder posted to #${to}` };
   },
 });
@@ -43,9 +46,10 @@ export const checkAssignedKind = defineStep({
     const assigned = (await listTimeline(ctx.db, i.id)).some((e) => e.type === 'assigned');
     if (assigned || i.commander !== i.declaredBy) return { status: 'done', detail: `engineer assigned: ${ctx.name(i.commander)}` };
     const to = step.params.channel;
-    const text = textMessage([{ bold: `${incidentRef(i.id)} has no engineer assigned yet` }, ` (${i.title}). Take it with the card's Take command button or \`/dr assign\`.`]);
-    await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), text);
-    if (i.channelId && to !== 'incident') await ctx.chat.post(i.channelId, text);
+    const text = (title: string) => textMessage([{ bold: `${incidentRef(i.id)} has no engineer assigned yet` }, ` (${title}). Take it with the card's Take command button or \`/dr assign\`.`]);
+    const outside = i.private ? `a private ${severityLabel(i.severity)} incident led by ${ctx.name(i.commander)}` : i.title;
+    await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), text(to === 'incident' ? i.title : outside));
+    if (i.channelId && to !== 'incident') await ctx.chat.post(i.channelId, text(i.title));
     return { status: 'done', detail: 'no engineer assigned: reminder posted' };
   },
 });

@@ -7,14 +7,31 @@ import { listTimeline } from '../../store/sql/appendTimeline.ts';
 import { respondersOf } from './openChannel.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 
+/**
+ * Who will read a message: the incident's own channel and responders, or people outside it
+ * (shared channels, email). A private incident's details never reach the second.
+ */
+export type Audience = 'incident' | 'outside';
+
 /** Template data for an incident as it is now (names from contacts, the latest update). */
-export async function dataFor(ctx: AppContext, i: StoredIncident, text?: string): Promise<TemplateData> {
+export async function dataFor(ctx: AppContext, i: StoredIncident, text?: string, audience: Audience = 'incident'): Promise<TemplateData> {
   const timeline = await listTimeline(ctx.db, i.id);
   const lastUpdate = timeline.filter((e) => e.type === 'updated').at(-1)?.data?.note;
-  return templateData(i, {
+  const data = templateData(i, {
     settings: ctx.config.settings, now: ctx.clock.now(), name: ctx.name,
     responders: respondersOf(ctx, i).map(ctx.name), lastUpdate: typeof lastUpdate === 'string' ? lastUpdate : undefined, text,
   });
+  return i.private && audience === 'outside' ? privateView(data) : data;
+}
+
+/** What people outside a private incident may know: that it is open, its severity and who leads it. */
+export function privateView(d: TemplateData): TemplateData {
+  const hidden = 'private: details only in the incident channel';
+  return {
+    ...d,
+    incident: { ...d.incident, title: `Private ${d.incident.severity} incident`, impact: hidden, services: [], channel: '(a private channel)', summary: hidden },
+    lastUpdate: '', text: '',
+  };
 }
 
 /** A Slack message from a template: values escaped for the chat transport, the template's markup kept. */
@@ -23,6 +40,6 @@ export function renderChat(ctx: AppContext, t: Template, data: TemplateData, fal
   return { fallback, blocks: [{ type: 'section', lines: [[{ markup }]] }] };
 }
 
-export function fallbackFor(i: Incident): string {
-  return `INC-${i.id} [SEV-${i.severity}] ${i.title}`;
+export function fallbackFor(i: Incident, audience: Audience = 'incident'): string {
+  return `INC-${i.id} [SEV-${i.severity}] ${i.private && audience === 'outside' ? 'Private incident' : i.title}`;
 }
