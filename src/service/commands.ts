@@ -21,7 +21,7 @@ import { runbookCommand } from './runbooks/index.ts';
 import { pirCommand, pirPlanOnResolve } from './pir/index.ts';
 import { cadencePlan } from './steps/cadence.ts';
 import { statusPageStep } from './steps/statusPage.ts';
-import { pageAckKind, pageResolveKind } from './steps/page.ts';
+import { pageAckKind, pageKind, pageResolveKind } from './steps/page.ts';
 import { resolutionEmailKind } from './steps/email.ts';
 import type { StepPlan } from '../core/steps.ts';
 
@@ -189,13 +189,18 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
     case 'reopen': {
       const { reply } = await changeIncident(ctx, { ...req, ref: cmd.ref }, (i) => {
         const change = domain.reopen(i, { by: who, at: now, reason: cmd.reason });
+        const v = change.incident.version;
+        // Whoever the chain pages first is paged again (the resolved PagerDuty incident opens anew).
+        const firstPage = ctx.config.chains[i.severity].find((s) => s.kind === pageKind.kind);
+        const repage = firstPage ? [pageKind.plan({ stepId: `page-reopened-${v}`, source: 'chain', label: `${firstPage.label} (reopened)`, dueAt: now, params: { to: String(firstPage.params.to) } })] : [];
         return {
           change,
           plant: [
-            postStep(`reopened-${change.incident.version}`, 'Post the reopening', 'incident', note([{ bold: `${incidentRef(i.id)} reopened` }, ' by ', { user: who }, cmd.reason ? `: ${cmd.reason}` : '.']), now),
-            ...cadencePlan(settings, change.incident.severity, now, `r${change.incident.version}`),
+            postStep(`reopened-${v}`, 'Post the reopening', 'incident', note([{ bold: `${incidentRef(i.id)} reopened` }, ' by ', { user: who }, cmd.reason ? `: ${cmd.reason}` : '.']), now),
+            ...repage,
+            ...cadencePlan(settings, change.incident.severity, now, `r${v}`),
           ],
-          reply: { message: textMessage([`${incidentRef(i.id)} reopened.`]) },
+          reply: { message: textMessage([`${incidentRef(i.id)} reopened: ${firstPage ? `${firstPage.label.replace(/^PagerDuty → /, '')} paged again, ` : ''}update reminders restarted.`]) },
         };
       });
       return reply;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plainLine } from '../../src/core/message.ts';
 import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { testApp } from '../helpers/app.ts';
 
@@ -142,6 +143,11 @@ describe('declare, follow and resolve', () => {
     expect(t.chat.texts('post', 'incidents').at(-1)).toContain('INC-1 resolved by @U0ENGLEAD1: fixed the cron');
     expect(text(await t.dr('reopen INC-1 it came back', 'U0ONCALL01'))).toContain('INC-1 reopened');
     expect((await getIncident(t.db, 1))?.status).toBe('investigating');
+    // Reopening pages the chain's first paged group again and restarts the update reminders.
+    const steps = await listSteps(t.db, 1);
+    const repage = steps.find((s) => s.stepId.startsWith('page-reopened-'));
+    expect(repage).toMatchObject({ kind: 'page', status: 'pending', params: { to: expect.any(String) } });
+    expect(steps.some((s) => s.kind === 'update_due' && s.status === 'pending' && s.stepId.startsWith('update-due-r'))).toBe(true);
   });
 
   it('a private incident is not announced', async () => {
