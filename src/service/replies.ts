@@ -13,6 +13,6 @@ export function refusal(e: unknown): Reply {
 
 /** A button drbot did not make (or no longer has): said where the person can see it. */
 export function unknownButton(ctx: AppContext, a: ButtonInput): Reply {
-  ctx.log.warn({ action: a.action.slice(0, 100) }, 'unknown button');
+  ctx.log.info({ action: a.action.slice(0, 100) }, 'unknown button');
   return { refused: true, message: textMessage([`drbot does not know the button "${a.action.slice(0, 60)}".`]) };
 }

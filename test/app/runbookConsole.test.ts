@@ -1,4 +1,4 @@
-import { afterEach, describe, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DrbotProcess } from '../helpers/spawnDrbot.ts';
 
 describe('recovery commands on the local console (no Slack)', () => {
@@ -21,6 +21,9 @@ describe('recovery commands on the local console (no Slack)', () => {
     await p.waitFor(/run ysqlsh -h lagos-yb -c "SELECT 1" \(must fail\)/, { from: mark });
     p.type(approve);
     await p.waitFor(/You requested run #1 \(database-failover\), so you cannot approve it/, { stream: 'stderr' });
+    // Said once, in words: no log line repeats the refusal on the console.
+    expect(p.stderr.match(/so you cannot approve it/g)).toHaveLength(1);
+    expect(p.stderr).not.toMatch(/"level":\d+/);
     mark = p.stdout.length;
     p.type('/as U0ENGLEAD1');
     p.type(approve);

@@ -64,7 +64,8 @@ export async function approvalButton(ctx: AppContext, a: ButtonInput): Promise<R
 
 /** A refused click is part of the audit trail (who tried to approve what, and why not). */
 async function auditRefusal(ctx: AppContext, a: ButtonInput, id: number, why: string): Promise<void> {
-  ctx.log.warn({ run: id, user: a.userId, action: a.action, why }, 'approval click refused');
+  // Info, not warn: the person was answered and the timeline keeps it (the console shows warnings).
+  ctx.log.info({ run: id, user: a.userId, action: a.action, why }, 'approval click refused');
   const run = await getRun(ctx.db, id);
   if (!run) return;
   await appendTimeline(ctx.db, run.incidentId, [{
