@@ -151,14 +151,29 @@ export class ConsoleTransport {
     for (;;) {
       for (const f of fields) {
         const options = f.options?.map((o, n) => `${n + 1}) ${o.label}`).join('  ');
-        this.io.out.write(`${f.label}${f.optional ? ' (optional)' : ''}${options ? ` [${options}]` : ''}: `);
-        const answer = (await this.nextLine())?.trim();
-        if (answer === undefined) return;
-        if (!answer) continue;
-        if (f.options) {
-          const picked = answer.split(/[ ,]+/).map((a) => f.options![Number(a) - 1]?.value ?? f.options!.find((o) => o.value === a || o.label.toLowerCase() === a.toLowerCase())?.value).filter((v): v is string => !!v);
-          values[f.id] = f.kind === 'select' ? picked[0] : picked;
-        } else values[f.id] = answer;
+        // Each answer is checked as it is typed: a wrong one asks the same question again.
+        for (;;) {
+          this.io.out.write(`${f.label}${f.optional ? ' (optional)' : ''}${options ? ` [${options}]` : ''}: `);
+          const answer = (await this.nextLine())?.trim();
+          if (answer === undefined) return;
+          if (!answer) {
+            if (f.optional) break;
+            this.io.err.write(`${f.label} is needed.\n`);
+            continue;
+          }
+          if (!f.options) {
+            values[f.id] = answer;
+            break;
+          }
+          const words = answer.split(/[ ,]+/);
+          const picked = words.map((a) => f.options![Number(a) - 1]?.value ?? f.options!.find((o) => o.value === a || o.label.toLowerCase() === a.toLowerCase())?.value);
+          if (picked.some((v) => !v) || (f.kind === 'select' && picked.length > 1)) {
+            this.io.err.write(`"${answer}" is not ${f.kind === 'select' ? 'one of the choices' : 'among the choices'}: type ${f.kind === 'select' ? 'a number' : 'numbers'} from 1 to ${f.options.length}.\n`);
+            continue;
+          }
+          values[f.id] = f.kind === 'select' ? picked[0] : (picked as string[]);
+          break;
+        }
       }
       const reply = await this.handlers.form({ requestKey: `console:form:${process.pid}:${Date.now()}:${++this.seq}`, userId: this.user, callbackId: form.callbackId, values, privateMetadata: form.privateMetadata });
       if (reply.fieldErrors && Object.keys(reply.fieldErrors).length) {
