@@ -27,6 +27,7 @@ import { alertRoutes } from './http/alerts.ts';
 import { chatTransport } from './config/transport.ts';
 import type { Db } from './store/db.ts';
 import { openStore } from './store/index.ts';
+import { listIncidentChannels } from './store/sql/listIncidentChannels.ts';
 
 export interface AppOptions {
   env: Env;
@@ -90,7 +91,8 @@ export async function createApp(o: AppOptions) {
     });
     chat = slack.chat;
   } else {
-    chat = new ConsoleChat((t) => stdio.out.write(`${t}\n`), (id) => people.get(id) ?? id);
+    // Channels of earlier runs come from the store: ids and names never collide after a restart.
+    chat = new ConsoleChat((t) => stdio.out.write(`${t}\n`), (id) => people.get(id) ?? id, await listIncidentChannels(db));
   }
 
   const worker = env.DRBOT_INSTANCE_ID ?? `${hostname()}:${process.pid}`;

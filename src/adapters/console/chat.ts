@@ -17,7 +17,18 @@ export class ConsoleChat implements ChatPort {
   readonly buttons: PressableButton[] = [];
   onChannelCreated?: (id: string, name: string) => void;
 
-  constructor(private readonly print: (text: string) => void, private readonly personName: (id: string) => string = (id) => id) {}
+  /**
+   * `known`: the channels of incidents already in the store, so that after a restart `/in` finds
+   * them and a new channel never takes an id or a name an older incident holds.
+   */
+  constructor(
+    private readonly print: (text: string) => void,
+    private readonly personName: (id: string) => string = (id) => id,
+    known: { id: string; name: string }[] = [],
+  ) {
+    for (const c of known) this.channels.set(c.id, { name: c.name, private: false, members: new Set() });
+    this.seq = Math.max(0, ...known.map((c) => Number(/^C(\d{6})$/.exec(c.id)?.[1] ?? 0)));
+  }
 
   name = (id: string): string => this.channels.get(id)?.name ?? this.personName(id);
 
