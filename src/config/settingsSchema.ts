@@ -51,6 +51,9 @@ export const settingsFileSchema = z.object({
     timeline_emoji: z.string().regex(/^[a-z0-9_+-]+$/, 'expected an emoji name without colons, e.g. pushpin').default('pushpin')
       .describe('Messages in an incident channel reacted to with this emoji (or pinned) join the incident timeline'),
   }).strict().default({ repo_path: 'docs/pir', timeline_emoji: 'pushpin' }).describe('Post-incident review'),
+  recovery: z.object({
+    exec: z.boolean().default(false).describe('Run the `exec` actions of recovery commands as programs on this host; false: a run shows what it would have executed and runs nothing'),
+  }).strict().default({ exec: false }).describe('Recovery commands (commands/)'),
   permissions: z.object({
     resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
     downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
@@ -78,5 +81,6 @@ export function toSettings(f: SettingsFile): Settings {
     scheduler: { leaseMs: f.scheduler.lease, maxAttempts: f.scheduler.max_attempts, backoffBaseMs: f.scheduler.backoff, backoffMaxMs: f.scheduler.max_backoff, lateAfterMs: f.scheduler.late_after },
     statusPage: { components: f.status_page.components, onDeclare: f.status_page.on_declare, review: f.status_page.review },
     pir: { repoPath: f.pir.repo_path, timelineEmoji: f.pir.timeline_emoji },
+    recovery: { exec: f.recovery.exec },
   };
 }

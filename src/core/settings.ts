@@ -40,6 +40,8 @@ export interface Settings {
     /** Public updates are first posted in the incident channel with a Publish button. */
     review: boolean;
   };
+  /** Recovery commands: `exec` actions run programs only when this is on (drbot.yml `recovery.exec`). */
+  recovery: { exec: boolean };
   /** The post-incident review on GitHub. */
   pir: {
     /** Folder of the PIR documents in the repository, e.g. `docs/pir`. */

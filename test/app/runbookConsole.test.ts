@@ -28,9 +28,10 @@ describe('recovery commands on the local console (no Slack)', () => {
     p.type('/as U0ENGLEAD1');
     p.type(approve);
     await p.waitFor(/Approved run #1 database-failover for admin: all approvals in, running now/, { from: mark });
-    // ysqlsh is not installed here: the precondition cannot be checked, so nothing is changed.
-    await p.waitFor(/✗ Failed[^\n]*precondition not met, nothing was changed/, { from: mark });
-    await p.waitFor(/could not run ysqlsh/, { from: mark });
+    // exec is off in the shipped drbot.yml: the run shows what it would have executed and runs nothing.
+    await p.waitFor(/not run \(exec is off in drbot\.yml recovery\.exec\): would have run ysqlsh -h lagos-yb -c 'SELECT 1'/, { from: mark });
+    await p.waitFor(/would have run kubectl rollout restart deployment\/detection-engine -n voxguard-prod/, { from: mark });
+    await p.waitFor(/exec action\(s\) only showed what they would run \(exec is off in drbot\.yml recovery\.exec\)/, { from: mark });
     p.type('/quit');
     await p.exited;
   });

@@ -55,6 +55,10 @@ type Edits = Parameters<typeof testConfigDir>[0];
 /** dns-failover polls every 1 s and waits 30 s for INSYNC; `edit` changes it further. */
 export function runbookEdits(edit: (d: Record<string, any>) => void = () => undefined): Edits { // eslint-disable-line @typescript-eslint/no-explicit-any
   return {
+    // These tests run programs: exec is turned on as an operator would (it is off in the shipped drbot.yml).
+    'drbot.yml': (d) => {
+      d.recovery = { exec: true };
+    },
     'commands/dns-failover.yml': (d) => {
       d.steps[0].route53.poll = '1s';
       d.steps[0].timeout = '30s';

@@ -67,10 +67,16 @@ async function simpleAction(ctx: AppContext, step: ClaimedStep, run: StoredRun, 
 async function call(ctx: AppContext, run: StoredRun, a: Action, k: RunActionKey): Promise<ActionResult> {
   switch (a.kind) {
     case 'exec': {
+      // Off unless the operator turned it on: a try-it drbot never runs the host's kubectl.
+      if (!ctx.config.settings.recovery.exec) {
+        return { ok: true, detail: `not run (exec is off in drbot.yml recovery.exec): would have run ${a.argv.map(shellWord).join(' ')}` };
+      }
       const r = await ctx.actions.exec(a.argv, { timeoutMs: a.timeoutMs });
       const output = clip(redact([r.stdout.trim(), r.stderr.trim()].filter(Boolean).join('\n')), OUTPUT_MAX);
       if (r.timedOut) return { ok: false, detail: `no exit within ${Math.round(a.timeoutMs / 1000)}s (stopped)`, output };
-      return { ok: r.code === 0, detail: `exit ${r.code ?? 'signal'}`, output };
+      // A failure says why in its one line too (the first line of what the program printed last).
+      const why = r.code === 0 ? '' : clip(redact((r.stderr.trim() || r.stdout.trim()).split('\n').filter(Boolean).at(-1) ?? ''), 200);
+      return { ok: r.code === 0, detail: `exit ${r.code ?? 'signal'}${why ? `: ${why}` : ''}`, output };
     }
     case 'http': {
       const r = await ctx.actions.http({
@@ -89,9 +95,14 @@ async function call(ctx: AppContext, run: StoredRun, a: Action, k: RunActionKey)
   }
 }
 
+/** An argument as a person would type it (shown only, never run through a shell). */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
 /** `expect: failure` turns the outcome round (e.g. "the Lagos primary must not answer"). */
 function expectation(a: Action, r: ActionResult): ActionResult {
-  if ((a.kind !== 'exec' && a.kind !== 'http') || a.expect !== 'failure') return r;
+  if ((a.kind !== 'exec' && a.kind !== 'http') || a.expect !== 'failure' || r.detail.startsWith('not run ')) return r;
   return { ...r, ok: !r.ok, detail: `${r.detail} (expected to fail: ${r.ok ? 'it did not' : 'it did'})` };
 }
 

@@ -54,7 +54,9 @@ export async function finishAction(ctx: AppContext, run: StoredRun, a: Action, k
       return { status: 'done', detail: summary, plant: [actionStep(run, { runId: run.id, ...next, attempt: 1 }, run.plan[next.phase][next.idx].label, now)] };
     }
     const n = countActions(run);
-    await endRun(ctx, run, 'succeeded', `${n === 1 ? 'the action is' : `all ${n} actions are`} done${run.plan.verify.length ? ' and verified' : ''}`);
+    const execs = [...run.plan.pre, ...run.plan.steps, ...run.plan.verify].filter((x) => x.kind === 'exec').length;
+    const dry = execs && !ctx.config.settings.recovery.exec ? ` — but ${execs} exec action(s) only showed what they would run (exec is off in drbot.yml recovery.exec)` : '';
+    await endRun(ctx, run, 'succeeded', `${n === 1 ? 'the action is' : `all ${n} actions are`} done${run.plan.verify.length ? ' and verified' : ''}${dry}`);
     return { status: 'done', detail: `${summary} — run #${run.id} succeeded` };
   }
   if (!r.final && k.attempt < a.attempts) {
