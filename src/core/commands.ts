@@ -163,9 +163,8 @@ export function parseCommand(input: string): Command {
       for (const w of words) {
         const dueMatch = /^due:(.*)$/i.exec(w);
         if (dueMatch) {
-          if (!/^\d{4}-\d{2}-\d{2}$/.test(dueMatch[1]) || Number.isNaN(Date.parse(`${dueMatch[1]}T00:00:00Z`))) {
-            throw usage('action', `The due date \`${dueMatch[1].slice(0, 20)}\` is not a date: write due:YYYY-MM-DD, e.g. due:2026-12-01.`);
-          }
+          const wrong = calendarDateProblem(dueMatch[1]);
+          if (wrong) throw usage('action', `${wrong} Write due:YYYY-MM-DD, e.g. due:2026-12-01.`);
           due = dueMatch[1];
         } else if (!owner && parseUserMention(w)) owner = parseUserMention(w);
         else rest.push(w);
@@ -182,6 +181,29 @@ export function parseCommand(input: string): Command {
     default:
       throw new DomainError('USAGE', `Unknown command \`${verb.slice(0, 40)}\`. Try \`/dr help\`.`, USAGE.help);
   }
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Days in a month of the proleptic Gregorian calendar (month 1-12): Feb 29 only in leap years. */
+function daysInMonth(year: number, month: number): number {
+  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Why `YYYY-MM-DD` is not a day of the calendar, in words, or undefined when it is one.
+ * (`Date.parse` rolls 2026-02-30 over into March, and the database then refuses it.)
+ */
+export function calendarDateProblem(text: string): string | undefined {
+  const shown = `\`${text.slice(0, 20)}\``;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return `${shown} is not a date.`;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year === 0) return `${shown} is not a date: there is no year 0.`;
+  if (month < 1 || month > 12) return `${shown} is not a date: there is no month ${month} (months go from 01 to 12).`;
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) return `${shown} is not a date: ${MONTHS[month - 1]} ${year} has ${days} days.`;
+  return undefined;
 }
 
 const PARAM_KEY = /^[a-z][a-z0-9_]{0,40}$/;
