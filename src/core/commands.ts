@@ -93,6 +93,13 @@ function takeFlag(words: string[], flag: string): boolean {
   return true;
 }
 
+/** A flag written as the last word on its own; the same word inside free text is text. */
+function takeLastFlag(words: string[], flag: string): boolean {
+  if (words.length === 0 || words[words.length - 1].toLowerCase() !== flag) return false;
+  words.pop();
+  return true;
+}
+
 export function parseCommand(input: string): Command {
   const words = input.trim().split(/\s+/).filter(Boolean);
   const verb = (words.shift() ?? 'help').toLowerCase();
@@ -102,7 +109,8 @@ export function parseCommand(input: string): Command {
     case 'list':
       return { verb: 'list' };
     case 'declare': {
-      const priv = takeFlag(words, '--private');
+      // Only as the last word: `/dr declare sev2 leak of --private keys` is a title, not a flag.
+      const priv = takeLastFlag(words, '--private');
       if (words.length === 0) return { verb: 'declare', private: priv };
       const severity = parseSeverity(words[0]);
       if (!severity) {
@@ -117,10 +125,17 @@ export function parseCommand(input: string): Command {
       return { verb: 'status', ref: takeRef(words) };
     case 'update': {
       const ref = takeRef(words);
-      const isPublic = takeFlag(words, '--public');
-      const status = (OPEN_STATUSES as readonly string[]).includes(words[0]?.toLowerCase() ?? '')
-        ? (words.shift()!.toLowerCase() as OpenStatus)
-        : undefined;
+      // `[status] [--public] <text>`: the options lead (in either order) or --public ends the
+      // line; a `--public` inside the text is text (it must never publish by accident).
+      let status: OpenStatus | undefined;
+      let isPublic = false;
+      for (;;) {
+        const w = words[0]?.toLowerCase() ?? '';
+        if (!status && (OPEN_STATUSES as readonly string[]).includes(w)) status = words.shift()!.toLowerCase() as OpenStatus;
+        else if (!isPublic && w === '--public') isPublic = !!words.shift();
+        else break;
+      }
+      if (!isPublic) isPublic = takeLastFlag(words, '--public');
       return { verb: 'update', ref, status, public: isPublic, text: checkText('update', 'update text', words.join(' '), '/dr update identified Lagos LB health checks failing') };
     }
     case 'sev': {

@@ -22,6 +22,21 @@ describe('parseCommand', () => {
     expect(parseCommand('declare SEV-1 Lagos   region unreachable --private')).toEqual({ verb: 'declare', severity: 1, title: 'Lagos region unreachable', private: true });
   });
 
+  it('--private is a flag only as its own last word, never inside a title', () => {
+    expect(parseCommand('declare sev2 leak of --private keys')).toEqual({ verb: 'declare', severity: 2, title: 'leak of --private keys', private: false });
+    expect(parseCommand('declare sev2 keys leaked --private')).toEqual({ verb: 'declare', severity: 2, title: 'keys leaked', private: true });
+    expect(parseCommand('declare sev2 --private-keys leaked')).toMatchObject({ title: '--private-keys leaked', private: false });
+    expect(parseCommand('declare --private')).toEqual({ verb: 'declare', private: true });
+    expect(refusal('declare sev2 --private').message).toContain('title is empty');
+  });
+
+  it('--public on update leads the text (with or without a status) or ends it; inside the text it is text', () => {
+    expect(parseCommand('update --public identified LB failing')).toMatchObject({ status: 'identified', public: true, text: 'LB failing' });
+    expect(parseCommand('update --public LB failing')).toMatchObject({ status: undefined, public: true, text: 'LB failing' });
+    expect(parseCommand('update identified LB failing --public')).toMatchObject({ status: 'identified', public: true, text: 'LB failing' });
+    expect(parseCommand('update investigating why the --public flag leaked drafts')).toMatchObject({ status: 'investigating', public: false, text: 'why the --public flag leaked drafts' });
+  });
+
   it('declare alone asks for the form', () => {
     expect(parseCommand('declare')).toEqual({ verb: 'declare', private: false });
   });
