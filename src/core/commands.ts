@@ -1,6 +1,10 @@
 import { DomainError } from './errors.ts';
 import { OPEN_STATUSES, ROLES, type OpenStatus, type Role } from './incident.ts';
 import { looksLikeSeverity, parseSeverity, type Severity } from './severity.ts';
+import { cleanText } from './text.ts';
+
+/** The shared text cleaning lives in text.ts; forms and alerts import it from here too. */
+export { cleanText };
 
 /** `/dr <verb> [INC-<n>] <args>`: what a person typed, parsed and checked, nothing executed. */
 export type Command =
@@ -51,10 +55,6 @@ function usage(verb: Verb, message: string): DomainError {
   return new DomainError('USAGE', message, USAGE[verb]);
 }
 
-/** Removes control characters and folds white space; what is left is what we store. */
-export function cleanText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
 
 export function checkTitle(raw: string, verb: Verb = 'declare'): string {
   const title = cleanText(raw);
