@@ -122,6 +122,28 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect((await listSteps(db, i.id)).map((s) => [s.stepId, s.status])).toEqual([['a', 'done'], ['sys', 'pending'], ['b', 'cancelled'], ['c', 'cancelled']]);
   });
 
+  it('plants a cancelled step again only when asked to replan it, and never one that ran or is in flight', async () => {
+    const i = await newIncident();
+    await plantSteps(db, i.id, [step('ran', 0), step('down', 1000), step('flying', 0), step('kept', 2000), { ...step('sys', 0), source: 'system' }]);
+    const claimed = await claimDueSteps(db, { worker: 'w', now: t0, leaseMs: 60_000, limit: 2 });
+    const ran = claimed.find((s) => s.stepId === 'ran')!;
+    await finishSteps(db, [done(ran.id, 'w', {})]);
+    // `ran` is done, `flying` is claimed (a send in flight); everything else pending is cancelled.
+    await cancelPendingSteps(db, i.id);
+    const again = (id: string, source = 'chain'): StepPlan => ({ ...step(id, 9000), source, label: `${id} again`, replan: true });
+    // Without the replan mark a cancelled id stays cancelled (a follow-up planted twice).
+    expect(await plantSteps(db, i.id, [step('down', 9000)])).toEqual([]);
+    expect(await plantSteps(db, i.id, [again('ran'), again('down'), again('flying'), again('sys'), again('new'), again('new')])).toEqual(['down', 'new']);
+    const s = Object.fromEntries((await listSteps(db, i.id)).map((x) => [x.stepId, x]));
+    expect(s.down).toMatchObject({ status: 'pending', label: 'down again', dueAt: plus(9000), attempts: 0, lastError: null });
+    expect(s.ran.status).toBe('done');
+    expect(s.flying).toMatchObject({ status: 'cancelled', attempts: 1 });
+    // Another source's step with the same id is not taken over.
+    expect(s.sys).toMatchObject({ status: 'cancelled', source: 'system' });
+    expect(s.kept.status).toBe('cancelled');
+    expect(s.new).toMatchObject({ status: 'pending', label: 'new again' });
+  });
+
   it('declares in one statement: declared, then a repeat of the key writes nothing, then a duplicate title is pointed to', async () => {
     const d = declare({ title: 'Lagos down', severity: 1, by: 'U0A', at: t0 });
     const o = { incident: d.incident, event: d.event, steps: [step('open-channel', 0), step('page', 0)], duplicateSince: plus(-600_000) };
