@@ -55,7 +55,6 @@ function usage(verb: Verb, message: string): DomainError {
   return new DomainError('USAGE', message, USAGE[verb]);
 }
 
-
 export function checkTitle(raw: string, verb: Verb = 'declare'): string {
   const title = cleanText(raw);
   if (!title) throw usage(verb, 'The title is empty. Say in a few words what is broken, e.g. `Lagos region unreachable`.');
