@@ -39,6 +39,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
+  // A setting the machine refuses at start (PORT in use): one line, exit 78 like a bad config.
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`drbot failed to start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
   process.exit(1);
 });

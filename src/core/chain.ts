@@ -42,9 +42,11 @@ export function planDeclare(i: Pick<Incident, 'declaredAt' | 'severity'>, chains
 }
 
 /**
- * `/dr sev`: the new chain's steps that never existed are added (a step id that already ran is
- * not run again). A downgrade also cancels the pending chain steps the new chain lacks; an
- * upgrade keeps them (a SEV-3 ticket still makes sense once it is a SEV-1).
+ * `/dr sev`: the new chain's steps that are not on the schedule are added: those that never
+ * existed, and those cancelled on the way down before they ran (SEV-1 → 2 → 1 gets its war room
+ * back). A step id that ran (done, failed, skipped) is not run again; a pending one stays as it
+ * is. A downgrade also cancels the pending chain steps the new chain lacks; an upgrade keeps
+ * them (a SEV-3 ticket still makes sense once it is a SEV-1).
  */
 export function planSeverityChange(
   i: Pick<Incident, 'declaredAt' | 'severity'>,
@@ -54,10 +56,10 @@ export function planSeverityChange(
   now: Date,
 ): { add: StepPlan[]; cancel: string[] } {
   const next = chains[to];
-  const known = new Set(existing.map((s) => s.stepId));
+  const scheduledOrRan = new Set(existing.filter((s) => s.status !== 'cancelled').map((s) => s.stepId));
   const wanted = new Set(next.map((s) => s.id));
   return {
-    add: next.filter((s) => !known.has(s.id)).map((s) => toPlan(s, i, now)),
+    add: next.filter((s) => !scheduledOrRan.has(s.id)).map((s) => ({ ...toPlan(s, i, now), replan: true })),
     cancel: to > i.severity
       ? existing.filter((s) => s.source === CHAIN_SOURCE && s.status === 'pending' && !wanted.has(s.stepId)).map((s) => s.stepId)
       : [],

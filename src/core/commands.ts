@@ -1,6 +1,10 @@
 import { DomainError } from './errors.ts';
 import { OPEN_STATUSES, ROLES, type OpenStatus, type Role } from './incident.ts';
 import { looksLikeSeverity, parseSeverity, type Severity } from './severity.ts';
+import { cleanText } from './text.ts';
+
+/** The shared text cleaning lives in text.ts; forms and alerts import it from here too. */
+export { cleanText };
 
 /** `/dr <verb> [INC-<n>] <args>`: what a person typed, parsed and checked, nothing executed. */
 export type Command =
@@ -51,11 +55,6 @@ function usage(verb: Verb, message: string): DomainError {
   return new DomainError('USAGE', message, USAGE[verb]);
 }
 
-/** Removes control characters and folds white space; what is left is what we store. */
-export function cleanText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
 export function checkTitle(raw: string, verb: Verb = 'declare'): string {
   const title = cleanText(raw);
   if (!title) throw usage(verb, 'The title is empty. Say in a few words what is broken, e.g. `Lagos region unreachable`.');
@@ -93,6 +92,13 @@ function takeFlag(words: string[], flag: string): boolean {
   return true;
 }
 
+/** A flag written as the last word on its own; the same word inside free text is text. */
+function takeLastFlag(words: string[], flag: string): boolean {
+  if (words.length === 0 || words[words.length - 1].toLowerCase() !== flag) return false;
+  words.pop();
+  return true;
+}
+
 export function parseCommand(input: string): Command {
   const words = input.trim().split(/\s+/).filter(Boolean);
   const verb = (words.shift() ?? 'help').toLowerCase();
@@ -102,7 +108,8 @@ export function parseCommand(input: string): Command {
     case 'list':
       return { verb: 'list' };
     case 'declare': {
-      const priv = takeFlag(words, '--private');
+      // Only as the last word: `/dr declare sev2 leak of --private keys` is a title, not a flag.
+      const priv = takeLastFlag(words, '--private');
       if (words.length === 0) return { verb: 'declare', private: priv };
       const severity = parseSeverity(words[0]);
       if (!severity) {
@@ -117,10 +124,17 @@ export function parseCommand(input: string): Command {
       return { verb: 'status', ref: takeRef(words) };
     case 'update': {
       const ref = takeRef(words);
-      const isPublic = takeFlag(words, '--public');
-      const status = (OPEN_STATUSES as readonly string[]).includes(words[0]?.toLowerCase() ?? '')
-        ? (words.shift()!.toLowerCase() as OpenStatus)
-        : undefined;
+      // `[status] [--public] <text>`: the options lead (in either order) or --public ends the
+      // line; a `--public` inside the text is text (it must never publish by accident).
+      let status: OpenStatus | undefined;
+      let isPublic = false;
+      for (;;) {
+        const w = words[0]?.toLowerCase() ?? '';
+        if (!status && (OPEN_STATUSES as readonly string[]).includes(w)) status = words.shift()!.toLowerCase() as OpenStatus;
+        else if (!isPublic && w === '--public') isPublic = !!words.shift();
+        else break;
+      }
+      if (!isPublic) isPublic = takeLastFlag(words, '--public');
       return { verb: 'update', ref, status, public: isPublic, text: checkText('update', 'update text', words.join(' '), '/dr update identified Lagos LB health checks failing') };
     }
     case 'sev': {
@@ -163,9 +177,8 @@ export function parseCommand(input: string): Command {
       for (const w of words) {
         const dueMatch = /^due:(.*)$/i.exec(w);
         if (dueMatch) {
-          if (!/^\d{4}-\d{2}-\d{2}$/.test(dueMatch[1]) || Number.isNaN(Date.parse(`${dueMatch[1]}T00:00:00Z`))) {
-            throw usage('action', `The due date \`${dueMatch[1].slice(0, 20)}\` is not a date: write due:YYYY-MM-DD, e.g. due:2026-12-01.`);
-          }
+          const wrong = calendarDateProblem(dueMatch[1]);
+          if (wrong) throw usage('action', `${wrong} Write due:YYYY-MM-DD, e.g. due:2026-12-01.`);
           due = dueMatch[1];
         } else if (!owner && parseUserMention(w)) owner = parseUserMention(w);
         else rest.push(w);
@@ -182,6 +195,29 @@ export function parseCommand(input: string): Command {
     default:
       throw new DomainError('USAGE', `Unknown command \`${verb.slice(0, 40)}\`. Try \`/dr help\`.`, USAGE.help);
   }
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Days in a month of the proleptic Gregorian calendar (month 1-12): Feb 29 only in leap years. */
+function daysInMonth(year: number, month: number): number {
+  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Why `YYYY-MM-DD` is not a day of the calendar, in words, or undefined when it is one.
+ * (`Date.parse` rolls 2026-02-30 over into March, and the database then refuses it.)
+ */
+export function calendarDateProblem(text: string): string | undefined {
+  const shown = `\`${text.slice(0, 20)}\``;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return `${shown} is not a date.`;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year === 0) return `${shown} is not a date: there is no year 0.`;
+  if (month < 1 || month > 12) return `${shown} is not a date: there is no month ${month} (months go from 01 to 12).`;
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) return `${shown} is not a date: ${MONTHS[month - 1]} ${year} has ${days} days.`;
+  return undefined;
 }
 
 const PARAM_KEY = /^[a-z][a-z0-9_]{0,40}$/;

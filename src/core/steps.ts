@@ -39,4 +39,10 @@ export interface StepPlan {
   label: string;
   dueAt: Date;
   params: Record<string, unknown>;
+  /**
+   * Planted again if a step with this id was cancelled before it ever ran (a severity that went
+   * down and up again): back to pending with this plan. Without it, or once the step ran, an
+   * existing id is left as it is.
+   */
+  replan?: boolean;
 }

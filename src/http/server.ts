@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config/errors.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -38,11 +39,20 @@ export function createHttpServer(routes: Routes, log: Logger): Server {
   });
 }
 
+/**
+ * Listens on PORT. A port that cannot be had is a setting to change, said in one line (a
+ * ConfigError: drbot exits 78), not an EADDRINUSE stack.
+ */
 export function listen(server: Server, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new ConfigError('PORT_IN_USE', [`PORT ${port} is already in use: stop the other process or set PORT to a free port`]));
+      else if (e.code === 'EACCES') reject(new ConfigError('PORT_IN_USE', [`PORT ${port} needs privileges this process does not have: set PORT to 1024 or above`]));
+      else reject(e);
+    };
+    server.once('error', refuse);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       const addr = server.address();
       resolve(typeof addr === 'object' && addr ? addr.port : port);
     });

@@ -90,6 +90,25 @@ describe('the SEV-1 notification chain on the durable schedule (manual clock)', 
     expect(t.chat.texts('post', 'voxguard-incidents')).toHaveLength(1);
   });
 
+  it('/dr sev SEV-1 → 2 → 1 gives back the war room, CTO and regulator mails and the status page', async () => {
+    await t.dr('declare sev1 Lagos region unreachable', 'U0ONCALL01');
+    await at(1);
+    const down = await t.dr('sev INC-1 2 only Lagos', 'U0ONCALL01');
+    expect(down.message?.fallback).toBe('INC-1 is now SEV-2. 2 chain step(s) added, 4 cancelled.');
+    expect(await stepStatus()).toMatchObject({ 'email-leads': 'cancelled', 'war-room': 'cancelled', 'email-regulator': 'cancelled', 'status-page': 'cancelled' });
+    const up = await t.dr('sev INC-1 1 Abuja degraded too', 'U0ONCALL01');
+    expect(up.message?.fallback).toBe('INC-1 is now SEV-1. 4 chain step(s) added, 0 cancelled.');
+    expect(await stepStatus()).toMatchObject({ 'email-leads': 'pending', 'war-room': 'pending', 'email-regulator': 'pending', 'status-page': 'pending' });
+    await at(61);
+    expect(await stepStatus()).toMatchObject({
+      'page-oncall': 'skipped', 'slack-engineering': 'done', 'email-leads': 'skipped', 'war-room': 'done', 'email-regulator': 'skipped', 'status-page': 'skipped',
+    });
+    const channel = (await getIncident(t.db, 1))!.channelId!;
+    expect(t.chat.texts('post', channel).filter((m) => m.includes('War room for INC-1 is open'))).toHaveLength(1);
+    // The steps that ran before the round trip ran once.
+    expect(t.chat.texts('post', 'voxguard-incidents').filter((m) => m.includes('*INCIDENT:* [SEV-1]'))).toHaveLength(1);
+  });
+
   it('resolve cancels every pending chain step and reminder', async () => {
     await t.dr('declare sev1 Lagos region unreachable', 'U0ONCALL01');
     await at(1);

@@ -122,6 +122,28 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect((await listSteps(db, i.id)).map((s) => [s.stepId, s.status])).toEqual([['a', 'done'], ['sys', 'pending'], ['b', 'cancelled'], ['c', 'cancelled']]);
   });
 
+  it('plants a cancelled step again only when asked to replan it, and never one that ran or is in flight', async () => {
+    const i = await newIncident();
+    await plantSteps(db, i.id, [step('ran', 0), step('down', 1000), step('flying', 0), step('kept', 2000), { ...step('sys', 0), source: 'system' }]);
+    const claimed = await claimDueSteps(db, { worker: 'w', now: t0, leaseMs: 60_000, limit: 2 });
+    const ran = claimed.find((s) => s.stepId === 'ran')!;
+    await finishSteps(db, [done(ran.id, 'w', {})]);
+    // `ran` is done, `flying` is claimed (a send in flight); everything else pending is cancelled.
+    await cancelPendingSteps(db, i.id);
+    const again = (id: string, source = 'chain'): StepPlan => ({ ...step(id, 9000), source, label: `${id} again`, replan: true });
+    // Without the replan mark a cancelled id stays cancelled (a follow-up planted twice).
+    expect(await plantSteps(db, i.id, [step('down', 9000)])).toEqual([]);
+    expect(await plantSteps(db, i.id, [again('ran'), again('down'), again('flying'), again('sys'), again('new'), again('new')])).toEqual(['down', 'new']);
+    const s = Object.fromEntries((await listSteps(db, i.id)).map((x) => [x.stepId, x]));
+    expect(s.down).toMatchObject({ status: 'pending', label: 'down again', dueAt: plus(9000), attempts: 0, lastError: null });
+    expect(s.ran.status).toBe('done');
+    expect(s.flying).toMatchObject({ status: 'cancelled', attempts: 1 });
+    // Another source's step with the same id is not taken over.
+    expect(s.sys).toMatchObject({ status: 'cancelled', source: 'system' });
+    expect(s.kept.status).toBe('cancelled');
+    expect(s.new).toMatchObject({ status: 'pending', label: 'new again' });
+  });
+
   it('declares in one statement: declared, then a repeat of the key writes nothing, then a duplicate title is pointed to', async () => {
     const d = declare({ title: 'Lagos down', severity: 1, by: 'U0A', at: t0 });
     const o = { incident: d.incident, event: d.event, steps: [step('open-channel', 0), step('page', 0)], duplicateSince: plus(-600_000) };
@@ -136,6 +158,61 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
     expect(n).toBe(1);
     expect((await listSteps(db, 1)).length).toBe(2);
+  });
+
+  describe('incident numbers are gapless', () => {
+    const declaring = (title: string, requestKey: string) => {
+      const d = declare({ title, severity: 2, by: 'U0A', at: t0 });
+      return { requestKey, incident: d.incident, event: d.event, steps: [step('open-channel', 0)], duplicateSince: plus(-600_000) };
+    };
+    const idOf = (o: Awaited<ReturnType<typeof declareIncidentOnce>>) => (o.kind === 'repeat' ? o.incidentId : o.incident.id);
+
+    it('a declare that fails or rolls back does not use up a number', async () => {
+      expect(idOf(await declareIncidentOnce(db, declaring('Lagos down', 'k1')))).toBe(1);
+      // A retry of k1 with another title gets as far as inserting an incident before its key fails.
+      expect(await declareIncidentOnce(db, declaring('Abuja down', 'k1'))).toEqual({ kind: 'repeat', incidentId: 1, first: 'declared' });
+      expect(idOf(await declareIncidentOnce(db, declaring('Abuja down', 'k2')))).toBe(2);
+      // A transaction that fails after the declare takes its number back with it.
+      await expect(db.transaction(async (tx) => {
+        expect(idOf(await declareIncidentOnce(tx, declaring('Kano down', 'k3')))).toBe(3);
+        throw new Error('refused later');
+      })).rejects.toThrow('refused later');
+      // A duplicate title is pointed to: no number either.
+      expect(await declareIncidentOnce(db, declaring('lagos DOWN', 'k4'))).toMatchObject({ kind: 'duplicate', incident: { id: 1 } });
+      expect(idOf(await declareIncidentOnce(db, declaring('Kano down', 'k5')))).toBe(3);
+      // Every way into the table takes the same counter.
+      expect((await newIncident('Ibadan down')).id).toBe(4);
+      expect(idOf(await declareIncidentOnce(db, declaring('Enugu down', 'k6')))).toBe(5);
+    });
+
+    it('a database numbered by the old sequence carries on after its highest number', async () => {
+      // The schema as it was before 000007, with incidents numbered by the sequence (which
+      // jumped: INC-2, then INC-34 after a crash).
+      const schema = db.schema ?? 'public';
+      await db.exec(`DROP SCHEMA ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+      await db.query('CREATE TABLE drbot_migrations (id integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const m of migrationFiles().filter((f) => f.id < 7)) {
+        await db.exec(m.sql);
+        await db.query('INSERT INTO drbot_migrations (id) VALUES ($1)', [m.id]);
+      }
+      expect((await newIncident('one')).id).toBe(1);
+      expect((await newIncident('two')).id).toBe(2);
+      await db.query(`SELECT setval('incidents_id_seq', 33)`);
+      expect((await newIncident('after the crash')).id).toBe(34);
+      expect(await migrate(db)).toContain(7);
+      expect(idOf(await declareIncidentOnce(db, declaring('Lagos down', 'k1')))).toBe(35);
+      expect(idOf(await declareIncidentOnce(db, declaring('Abuja down', 'k2')))).toBe(36);
+    });
+
+    it.skipIf(engine === 'pglite')('two replicas declaring at once get exactly 1 … 20', async () => {
+      const other = connectPg(db.url!, { schema: db.schema, max: 5 });
+      try {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, n) => declareIncidentOnce(n % 2 ? other : db, declaring(`outage ${n}`, `c${n}`))));
+        expect(outcomes.map(idOf).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+      } finally {
+        await other.close();
+      }
+    });
   });
 
   it.skipIf(engine === 'pglite')('two workers claiming at once never get the same step', async () => {

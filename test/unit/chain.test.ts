@@ -58,6 +58,27 @@ describe('chain planning', () => {
     expect(cancel).toEqual(['war-room', 'regulator']);
   });
 
+  it('going back up plans again the steps cancelled on the way down, never one that ran', () => {
+    const now = new Date(t0.getTime() + 20 * min);
+    // SEV-1 → SEV-2 cancelled war-room and regulator; page and slack ran; eta is pending.
+    const existing = [
+      { stepId: 'page', status: 'done' as const, source: 'chain' },
+      { stepId: 'slack', status: 'skipped' as const, source: 'chain' },
+      { stepId: 'war-room', status: 'cancelled' as const, source: 'chain' },
+      { stepId: 'regulator', status: 'cancelled' as const, source: 'chain' },
+      { stepId: 'eta', status: 'pending' as const, source: 'chain' },
+    ];
+    const { add, cancel } = planSeverityChange({ declaredAt: t0, severity: 2 }, 1, chains, existing, now);
+    expect(add.map((p) => [p.stepId, p.dueAt.toISOString(), p.replan])).toEqual([
+      ['war-room', now.toISOString(), true],
+      ['regulator', new Date(t0.getTime() + 30 * min).toISOString(), true],
+    ]);
+    expect(cancel).toEqual([]);
+    // A step that failed for good ran too: it is not planned again.
+    const failed = existing.map((s) => (s.stepId === 'war-room' ? { ...s, status: 'failed' as const } : s));
+    expect(planSeverityChange({ declaredAt: t0, severity: 2 }, 1, chains, failed, now).add.map((p) => p.stepId)).toEqual(['regulator']);
+  });
+
   it('conditions are read from the incident when the step falls due', () => {
     const { incident } = declare({ title: 't', severity: 1, by: 'U', at: t0 });
     const i = { ...incident, id: 1 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, parseUserMention, TITLE_MAX } from '../../src/core/commands.ts';
+import { calendarDateProblem, parseCommand, parseUserMention, TITLE_MAX } from '../../src/core/commands.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import { parseSeverity } from '../../src/core/severity.ts';
 
@@ -20,6 +20,21 @@ describe('severity', () => {
 describe('parseCommand', () => {
   it('parses a declare with severity, title and --private', () => {
     expect(parseCommand('declare SEV-1 Lagos   region unreachable --private')).toEqual({ verb: 'declare', severity: 1, title: 'Lagos region unreachable', private: true });
+  });
+
+  it('--private is a flag only as its own last word, never inside a title', () => {
+    expect(parseCommand('declare sev2 leak of --private keys')).toEqual({ verb: 'declare', severity: 2, title: 'leak of --private keys', private: false });
+    expect(parseCommand('declare sev2 keys leaked --private')).toEqual({ verb: 'declare', severity: 2, title: 'keys leaked', private: true });
+    expect(parseCommand('declare sev2 --private-keys leaked')).toMatchObject({ title: '--private-keys leaked', private: false });
+    expect(parseCommand('declare --private')).toEqual({ verb: 'declare', private: true });
+    expect(refusal('declare sev2 --private').message).toContain('title is empty');
+  });
+
+  it('--public on update leads the text (with or without a status) or ends it; inside the text it is text', () => {
+    expect(parseCommand('update --public identified LB failing')).toMatchObject({ status: 'identified', public: true, text: 'LB failing' });
+    expect(parseCommand('update --public LB failing')).toMatchObject({ status: undefined, public: true, text: 'LB failing' });
+    expect(parseCommand('update identified LB failing --public')).toMatchObject({ status: 'identified', public: true, text: 'LB failing' });
+    expect(parseCommand('update investigating why the --public flag leaked drafts')).toMatchObject({ status: 'investigating', public: false, text: 'why the --public flag leaked drafts' });
   });
 
   it('declare alone asks for the form', () => {
@@ -80,5 +95,43 @@ describe('parseCommand', () => {
     expect(parseUserMention('<@U123ABC>')).toBe('U123ABC');
     expect(parseUserMention('<@W9|bob>')).toBe('W9');
     expect(parseUserMention('<!channel>')).toBeUndefined();
+  });
+
+  describe('due dates on /dr action', () => {
+    const action = (due: string) => parseCommand(`action Automate the Abuja promotion due:${due}`);
+
+    it('takes a real calendar day, Feb 29 in a leap year included', () => {
+      expect(action('2026-12-01')).toEqual({ verb: 'action', ref: undefined, owner: undefined, due: '2026-12-01', text: 'Automate the Abuja promotion' });
+      expect(action('2028-02-29')).toMatchObject({ due: '2028-02-29' });
+      // 2000 is a leap year (divisible by 400).
+      expect(action('2000-02-29')).toMatchObject({ due: '2000-02-29' });
+    });
+
+    it('refuses a day the month does not have, in words (Date.parse would roll it into March)', () => {
+      const e = refusal('action Automate the Abuja promotion due:2026-02-30');
+      expect(e.code).toBe('USAGE');
+      expect(e.message).toBe('`2026-02-30` is not a date: February 2026 has 28 days. Write due:YYYY-MM-DD, e.g. due:2026-12-01.');
+      expect(refusal('action x due:2026-02-29').message).toContain('February 2026 has 28 days');
+      // 1900 is not a leap year (divisible by 100, not by 400).
+      expect(refusal('action x due:1900-02-29').message).toContain('February 1900 has 28 days');
+      expect(refusal('action x due:2026-04-31').message).toContain('April 2026 has 30 days');
+      expect(refusal('action x due:2026-01-00').message).toContain('January 2026 has 31 days');
+    });
+
+    it('refuses a month 13, a year 0 and what is not a date at all', () => {
+      expect(refusal('action x due:2026-13-01').message).toBe('`2026-13-01` is not a date: there is no month 13 (months go from 01 to 12). Write due:YYYY-MM-DD, e.g. due:2026-12-01.');
+      expect(refusal('action x due:2026-00-10').message).toContain('there is no month 0');
+      expect(refusal('action x due:0000-01-01').message).toContain('there is no year 0');
+      expect(refusal('action x due:tomorrow').message).toBe('`tomorrow` is not a date. Write due:YYYY-MM-DD, e.g. due:2026-12-01.');
+      expect(refusal('action x due:2026-2-3').message).toContain('is not a date');
+    });
+
+    it('agrees with the calendar on every day of a leap and a common year', () => {
+      for (const year of [2026, 2028]) {
+        for (let day = new Date(Date.UTC(year, 0, 1)); day.getUTCFullYear() === year; day = new Date(day.getTime() + 86_400_000)) {
+          expect(calendarDateProblem(day.toISOString().slice(0, 10))).toBeUndefined();
+        }
+      }
+    });
   });
 });

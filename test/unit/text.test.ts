@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { channelName, slugify } from '../../src/core/channelName.ts';
 import { formatDuration, parseDuration } from '../../src/core/duration.ts';
 import { formatTime } from '../../src/core/time.ts';
+import { channelTopic, cleanText, inertMarkup } from '../../src/core/text.ts';
 
 describe('durations', () => {
   it.each([['30s', 30_000], ['5m', 300_000], ['1h', 3_600_000], ['2d', 172_800_000], ['1h30m', 5_400_000], ['0', 0], ['250ms', 250]])('%s', (t, ms) => expect(parseDuration(t)).toBe(ms));
@@ -35,5 +36,43 @@ describe('channel names', () => {
 describe('times', () => {
   it('shows the configured zone label', () => {
     expect(formatTime(new Date('2026-11-24T09:05:00Z'), 'Africa/Lagos', 'WAT')).toBe('2026-11-24 10:05 WAT');
+  });
+});
+
+describe('cleaning what people type', () => {
+  it('drops bidi overrides, embeddings and isolates, so a title reads as it is stored', () => {
+    // "Invoice gpj.exe" with a right-to-left override shows as "Invoice exe.jpg".
+    expect(cleanText('Invoice \u202Egpj.exe')).toBe('Invoice gpj.exe');
+    for (const c of ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C']) {
+      expect(cleanText(`Lagos${c} down`)).toBe('Lagos down');
+    }
+  });
+
+  it('drops zero-width characters, so two titles that look the same are the same', () => {
+    for (const c of ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF']) expect(cleanText(`La${c}gos down`)).toBe('Lagos down');
+    expect(cleanText('\uFEFF\u200B  \u2060')).toBe('');
+  });
+
+  it('still folds control characters and white space, and keeps other scripts and emoji', () => {
+    expect(cleanText('DB\u0000 down\u0007\u0085now\t\n  again')).toBe('DB down now again');
+    expect(cleanText('Échec à Lagos — 💥 لاغوس')).toBe('Échec à Lagos — 💥 لاغوس');
+  });
+});
+
+describe('the channel topic', () => {
+  const i = { id: 7, severity: 2 as const, title: 'Phish <https://evil.example|click here> <!channel> <@U0CTO00001> <#C0GENERAL>' };
+
+  it('makes Slack markup in the title inert: masked links, mentions, channel links', () => {
+    const topic = channelTopic(i);
+    expect(topic.startsWith('INC-7 · SEV-2 · Phish ')).toBe(true);
+    // What Slack would parse as markup: `<` followed directly by a URL, `!`, `@` or `#`.
+    expect(topic).not.toMatch(/<[^\u200B]/);
+    // It reads the same once the zero-width spaces are taken out.
+    expect(topic.replace(/\u200B/g, '')).toBe(`INC-7 · SEV-2 · ${i.title}`);
+  });
+
+  it('is idempotent and stays within Slack\'s 250 characters', () => {
+    expect(inertMarkup(inertMarkup('<!here>'))).toBe(inertMarkup('<!here>'));
+    expect(channelTopic({ ...i, title: '<https://x.example|y> '.repeat(40) }).length).toBeLessThanOrEqual(250);
   });
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { announcement, incidentCard } from '../../core/card.ts';
 import { channelName } from '../../core/channelName.ts';
-import { incidentRef } from '../../core/incident.ts';
-import { severityLabel } from '../../core/severity.ts';
+import { channelTopic } from '../../core/text.ts';
 import { ChatError } from '../../ports.ts';
 import { getIncident } from '../../store/sql/getIncident.ts';
 import { listSteps } from '../../store/sql/listSteps.ts';
@@ -43,7 +42,7 @@ export const openChannelKind = defineStep({
       if (!created) throw new Error(`no free channel name after ${NAME_ATTEMPTS} tries`);
       await setIncidentChannel(ctx.db, i.id, created.id, created.name);
       i = { ...i, channelId: created.id, channelName: created.name };
-      await ctx.chat.setTopic(created.id, `${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.title}`.slice(0, 250));
+      await ctx.chat.setTopic(created.id, channelTopic(i));
     }
     await ctx.chat.invite(i.channelId!, respondersOf(ctx, i));
     if (!i.cardTs) {

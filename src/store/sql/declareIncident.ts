@@ -16,7 +16,10 @@ const OPEN = `('investigating', 'identified', 'monitoring')`;
  * A declare in one statement: the duplicate check, the incident, its timeline entry, every step
  * it starts and the request key, atomically (the statement is its own transaction). One round
  * trip keeps the time before Slack's ack short. A request key already present makes the whole
- * statement fail on its primary key, so a retry writes nothing.
+ * statement fail on its primary key, so a retry writes nothing. The incident's number is taken
+ * from `incident_counter` by the insert itself (the column default, migration 000007), inside
+ * this statement: a statement that fails gives it back, so numbers have no gaps, and replicas
+ * declaring at once take turns on the counter row.
  */
 export async function declareIncidentOnce(
   q: Queryable,
