@@ -6,10 +6,10 @@ import { ConsoleChat } from './adapters/console/chat.ts';
 import { ConsoleTransport } from './adapters/console/transport.ts';
 import { InProcessRateLimiter, InProcessWakeBus } from './adapters/redis/inProcess.ts';
 import { connectRedis } from './adapters/redis/redis.ts';
+import { createPrometheusMetrics } from './adapters/prometheus/index.ts';
 import { createSlackTransport } from './adapters/slack/transport.ts';
 import type { Env } from './config/env.ts';
 import type { Config } from './config/load.ts';
-import { createMetrics } from './http/metrics.ts';
 import { opsRoutes } from './http/ops.ts';
 import { InFlight } from './http/inFlight.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
@@ -21,6 +21,7 @@ import { handleAction } from './service/actions.ts';
 import { handleCommand } from './service/commands.ts';
 import type { AppContext } from './service/context.ts';
 import { handleFormSubmit } from './service/forms.ts';
+import { recordOpenIncidents } from './service/openIncidentsMetric.ts';
 import type { Handlers } from './service/io.ts';
 import { openChannelHandler } from './service/steps/openChannel.ts';
 import { postHandler } from './service/steps/post.ts';
@@ -65,7 +66,8 @@ export const WAKE_TOPIC = 'steps';
 export async function createApp(o: AppOptions) {
   const { env, config, log } = o;
   const clock = o.clock ?? { now: () => new Date() };
-  const metrics = createMetrics();
+  const prometheus = createPrometheusMetrics();
+  const { metrics } = prometheus;
   const db = o.db ?? (await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR }));
 
   let bus: WakeBus = new InProcessWakeBus();
@@ -141,7 +143,13 @@ export async function createApp(o: AppOptions) {
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {
-    ...opsRoutes({ db, redis: redisHealth, metrics }),
+    ...opsRoutes({
+      db, redis: redisHealth,
+      metrics: async () => {
+        await recordOpenIncidents(ctx);
+        return prometheus.exposition();
+      },
+    }),
     ...statusRoutes(ctx),
     ...alertRoutes(ctx, env),
     'POST /slack/events': slack?.httpReceiver

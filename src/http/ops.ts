@@ -1,11 +1,9 @@
 import type { Health } from '../ports.ts';
 import type { Db } from '../store/db.ts';
-import { countIncidentsBySeverity } from '../store/sql/listIncidents.ts';
-import type { Metrics } from './metrics.ts';
 import { sendJson, sendText, type Routes } from './server.ts';
 
 /** /healthz (the process answers), /readyz (store and, when configured, Redis reachable), /metrics. */
-export function opsRoutes(o: { db: Db; redis?: Health; metrics: Metrics }): Routes {
+export function opsRoutes(o: { db: Db; redis?: Health; metrics: () => Promise<{ contentType: string; text: string }> }): Routes {
   return {
     'GET /healthz': (_req, res) => sendText(res, 200, 'ok\n'),
     'GET /readyz': async (_req, res) => {
@@ -24,14 +22,8 @@ export function opsRoutes(o: { db: Db; redis?: Health; metrics: Metrics }): Rout
       sendJson(res, ready ? 200 : 503, { ready, checks });
     },
     'GET /metrics': async (_req, res) => {
-      try {
-        const counts = await countIncidentsBySeverity(o.db);
-        o.metrics.openIncidents.reset();
-        for (const s of [1, 2, 3, 4]) o.metrics.openIncidents.set({ severity: `SEV-${s}` }, counts.find((c) => c.severity === s)?.open ?? 0);
-      } catch {
-        o.metrics.errors.inc({ where: 'metrics_store' });
-      }
-      sendText(res, 200, await o.metrics.registry.metrics(), o.metrics.registry.contentType);
+      const { contentType, text } = await o.metrics();
+      sendText(res, 200, text, contentType);
     },
   };
 }

@@ -24,6 +24,10 @@ describe('operational endpoints', () => {
     expect(metrics).toContain('drbot_incidents_declared_total{severity="SEV-1"} 1');
     expect(metrics).toContain('drbot_open_incidents{severity="SEV-1"} 1');
     expect(metrics).toMatch(/drbot_slack_request_duration_seconds_count\{kind="command"\} 2/);
+    // Node's own metrics carry the prefix once.
+    expect(metrics).toMatch(/^drbot_process_cpu_user_seconds_total \d/m);
+    expect(metrics).toMatch(/^drbot_nodejs_eventloop_lag_seconds \d/m);
+    expect(metrics).not.toContain('drbot_process_process_');
     expect((await fetch(`${s.base}/nope`)).status).toBe(404);
     expect((await fetch(`${s.base}/healthz`, { method: 'POST' })).status).toBe(405);
   });
