@@ -8,11 +8,13 @@ import type { AppContext } from '../service/context.ts';
 import { refreshCard } from '../service/cards.ts';
 import { postStep } from '../service/notices.ts';
 import type { StepHandler } from '../service/steps/types.ts';
-import { claimDueSteps, nextDueAt, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
-import { retryStepLater } from '../store/sql/finishStep.ts';
-import { getIncident, getIncidents } from '../store/sql/getIncident.ts';
+import { claimDueSteps, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
+import { nextDueAt } from '../store/sql/nextDueAt.ts';
+import { retryStepLater } from '../store/sql/retryStepLater.ts';
+import { getIncident } from '../store/sql/getIncident.ts';
+import { getIncidents } from '../store/sql/getIncidents.ts';
 import type { StoredIncident } from '../store/rows.ts';
-import { listStaleCards } from '../store/sql/listIncidents.ts';
+import { listStaleCards } from '../store/sql/listStaleCards.ts';
 import { retryDelayMs } from './backoff.ts';
 import { FinishQueue } from './finishQueue.ts';
 

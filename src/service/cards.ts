@@ -1,7 +1,7 @@
 import { incidentCard } from '../core/card.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
 import { listSteps } from '../store/sql/listSteps.ts';
-import { setCardPosted } from '../store/sql/setIncidentChannel.ts';
+import { setCardPosted } from '../store/sql/setCardPosted.ts';
 import type { AppContext } from './context.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { SEVERITIES, severityLabel } from '../core/severity.ts';
 import type { Metrics } from '../ports.ts';
 import type { Queryable } from '../store/db.ts';
-import { countIncidentsBySeverity } from '../store/sql/listIncidents.ts';
+import { countOpenIncidentsBySeverity } from '../store/sql/countOpenIncidentsBySeverity.ts';
 
 /**
  * Refills the open-incidents gauge from the store, just before the metrics are read (the store is
@@ -10,7 +10,7 @@ import { countIncidentsBySeverity } from '../store/sql/listIncidents.ts';
  */
 export async function recordOpenIncidents(o: { db: Queryable; metrics: Metrics }): Promise<void> {
   try {
-    const counts = await countIncidentsBySeverity(o.db);
+    const counts = await countOpenIncidentsBySeverity(o.db);
     o.metrics.openIncidents.reset();
     for (const s of SEVERITIES) o.metrics.openIncidents.set({ severity: severityLabel(s) }, counts.find((c) => c.severity === s)?.open ?? 0);
   } catch {

@@ -4,8 +4,7 @@
  */
 import { PHASES, type Phase, type RunPlan } from '../../core/runbook.ts';
 import type { StepPlan } from '../../core/steps.ts';
-import type { ActionKey } from '../../store/sql/runActions.ts';
-import type { StoredRun } from '../../store/sql/runRows.ts';
+import type { ActionKey, StoredRun } from '../../store/runRows.ts';
 
 export const STEP = {
   message: 'runbook.message',

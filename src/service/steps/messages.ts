@@ -1,7 +1,7 @@
 import { incidentRef } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import { compileTemplate, type Template } from '../../templates/engine.ts';
-import { listTimeline } from '../../store/sql/appendTimeline.ts';
+import { listTimeline } from '../../store/sql/listTimeline.ts';
 import type { PostTarget } from '../notices.ts';
 import { channelFor } from './post.ts';
 import { dataFor, fallbackFor, renderChat } from './render.ts';

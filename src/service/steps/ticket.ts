@@ -1,6 +1,6 @@
 import { incidentRef } from '../../core/incident.ts';
 import { severityLabel } from '../../core/severity.ts';
-import { saveExternalRef } from '../../store/sql/externalRefs.ts';
+import { saveExternalRef } from '../../store/sql/saveExternalRef.ts';
 import type { StepHandler } from './types.ts';
 
 /** `ticket`: the incident's tracking issue on GitHub (found by its marker, so never opened twice). */
