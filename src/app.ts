@@ -22,6 +22,7 @@ import { handleCommand } from './service/commands.ts';
 import type { AppContext } from './service/context.ts';
 import { handleFormSubmit } from './service/forms.ts';
 import { recordOpenIncidents } from './service/openIncidentsMetric.ts';
+import { checkReadiness } from './service/readiness.ts';
 import type { Handlers } from './service/io.ts';
 import { openChannelHandler } from './service/steps/openChannel.ts';
 import { postHandler } from './service/steps/post.ts';
@@ -144,7 +145,7 @@ export async function createApp(o: AppOptions) {
 
   const routes: Routes = {
     ...opsRoutes({
-      db, redis: redisHealth,
+      readiness: () => checkReadiness({ db, redis: redisHealth }),
       metrics: async () => {
         await recordOpenIncidents(ctx);
         return prometheus.exposition();

@@ -1,5 +1,5 @@
 import { formatTime } from '../core/time.ts';
-import type { IncidentView, StatusView } from './statusModel.ts';
+import type { IncidentView, StatusView } from '../service/publicStatus.ts';
 
 /**
  * drbot's public status page as one self-contained HTML document: inline CSS, no scripts, no

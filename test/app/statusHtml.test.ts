@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusRoutes } from '../../src/http/status.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
-import type { StatusView } from '../../src/http/statusModel.ts';
+import type { StatusView } from '../../src/service/publicStatus.ts';
 import { testApp } from '../helpers/app.ts';
 import { testConfigDir } from '../helpers/configDir.ts';
 import { TMP_DIR } from '../helpers/paths.ts';
