@@ -7,6 +7,7 @@ import { ConsoleTransport } from './adapters/console/transport.ts';
 import { InProcessRateLimiter, InProcessWakeBus } from './adapters/redis/inProcess.ts';
 import { connectRedis } from './adapters/redis/redis.ts';
 import { createPrometheusMetrics } from './adapters/prometheus/index.ts';
+import { parseAlertmanagerWebhook } from './adapters/alertmanager/webhook.ts';
 import { createSlackTransport } from './adapters/slack/transport.ts';
 import type { Env } from './config/env.ts';
 import type { Config } from './config/load.ts';
@@ -152,7 +153,7 @@ export async function createApp(o: AppOptions) {
       },
     }),
     ...statusRoutes(ctx),
-    ...alertRoutes(ctx, env),
+    ...alertRoutes(ctx, { token: env.DRBOT_ALERTS_TOKEN, parse: parseAlertmanagerWebhook }),
     'POST /slack/events': slack?.httpReceiver
       ? (req, res) => slack!.httpReceiver!.handle(req, res)
       : (_req, res) => sendText(res, 404, 'Slack over HTTP is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.\n'),

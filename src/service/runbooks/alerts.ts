@@ -18,17 +18,10 @@ import { openIncidentOfGroup } from '../../store/sql/openIncidentOfGroup.ts';
 import { recordAlert } from '../../store/sql/recordAlert.ts';
 import { setAlertIncident } from '../../store/sql/setAlertIncident.ts';
 import type { AppContext } from '../context.ts';
+import type { IncomingAlert } from '../io.ts';
 import { declareIncident } from '../declare.ts';
 import { postStep } from '../notices.ts';
 import { requestRun } from './request.ts';
-
-export interface IncomingAlert {
-  status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: Date;
-  fingerprint: string;
-}
 
 export interface AlertOutcome {
   alertname: string;
