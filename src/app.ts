@@ -14,8 +14,8 @@ import type { Config } from './config/load.ts';
 import { opsRoutes } from './http/ops.ts';
 import { InFlight } from './http/inFlight.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
-import { integrationStatus } from './integrations.ts';
-import { createIntegrationPorts } from './integrationPorts.ts';
+import { integrationStatus } from './integrationStatus.ts';
+import { createIntegrationAdapters } from './integrationAdapters.ts';
 import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
 import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './scheduler/runner.ts';
 import { handleAction } from './service/actions.ts';
@@ -112,7 +112,7 @@ export async function createApp(o: AppOptions) {
   let runner: StepRunner;
   const ctx: AppContext = {
     db, clock, chat, config, log, metrics, limiter,
-    ...createIntegrationPorts(env, { pagerAgent: o.pagerAgent }),
+    ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent }),
     name: (id) => people.get(id) ?? id,
     wake: () => {
       runner?.wake();
