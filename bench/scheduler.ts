@@ -9,7 +9,7 @@ import pino from 'pino';
 import { Queue, Worker } from 'bullmq';
 import { run as runGraphile, makeWorkerUtils } from 'graphile-worker';
 import { declare } from '../src/core/incident.ts';
-import { createMetrics } from '../src/http/metrics.ts';
+import { createPrometheusMetrics } from '../src/adapters/prometheus/index.ts';
 import { StepRunner, DEFAULT_RUNNER_OPTIONS } from '../src/scheduler/runner.ts';
 import { defineStep, type StepKind } from '../src/service/steps/define.ts';
 import { z } from 'zod';
@@ -71,7 +71,7 @@ async function drbot(s: Scenario, workers: number): Promise<Outcome> {
   for (let k = 0; k < 500; k++) incidents.push(await insertIncident(planter, declare({ title: `bench ${k}`, severity: 3, by: 'U0BENCH', at: new Date() }).incident));
   const runners = Array.from({ length: workers }, (_, w) => {
     const db = connectPg(DB_URL, { schema, max: 10 });
-    const ctx = { db, clock: { now: () => new Date() }, metrics: createMetrics(), log: pino({ level: 'silent' }) } as unknown as AppContext;
+    const ctx = { db, clock: { now: () => new Date() }, metrics: createPrometheusMetrics().metrics, log: pino({ level: 'silent' }) } as unknown as AppContext;
     const benchKind = defineStep({
       kind: 'bench',
       params: z.object({ i: z.number(), due: z.number() }),

@@ -6,15 +6,16 @@ import { ConsoleChat } from './adapters/console/chat.ts';
 import { ConsoleTransport } from './adapters/console/transport.ts';
 import { InProcessRateLimiter, InProcessWakeBus } from './adapters/redis/inProcess.ts';
 import { connectRedis } from './adapters/redis/redis.ts';
+import { createPrometheusMetrics } from './adapters/prometheus/index.ts';
+import { parseAlertmanagerWebhook } from './adapters/alertmanager/webhook.ts';
 import { createSlackTransport } from './adapters/slack/transport.ts';
 import type { Env } from './config/env.ts';
 import type { Config } from './config/load.ts';
-import { createMetrics } from './http/metrics.ts';
 import { opsRoutes } from './http/ops.ts';
 import { InFlight } from './http/inFlight.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
-import { integrationStatus } from './integrations.ts';
-import { createIntegrationPorts } from './integrationPorts.ts';
+import { integrationStatus } from './integrationStatus.ts';
+import { createIntegrationAdapters } from './integrationAdapters.ts';
 import type { Handlers } from './inbound.ts';
 import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
 import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './scheduler/runner.ts';
@@ -22,6 +23,8 @@ import { refreshStaleCards } from './service/cards.ts';
 import type { AppContext } from './service/context.ts';
 import { createHandlers } from './service/router.ts';
 import { STEP_KINDS } from './service/steps/registry.ts';
+import { recordOpenIncidents } from './service/openIncidentsMetric.ts';
+import { checkReadiness } from './service/readiness.ts';
 import { statusRoutes } from './http/status.ts';
 import { alertRoutes } from './http/alerts.ts';
 import { chatTransport } from './config/transport.ts';
@@ -55,7 +58,8 @@ export const WAKE_TOPIC = 'steps';
 export async function createApp(o: AppOptions) {
   const { env, config, log } = o;
   const clock = o.clock ?? { now: () => new Date() };
-  const metrics = createMetrics();
+  const prometheus = createPrometheusMetrics();
+  const { metrics } = prometheus;
   const db = o.db ?? (await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR }));
 
   let bus: WakeBus = new InProcessWakeBus();
@@ -99,7 +103,7 @@ export async function createApp(o: AppOptions) {
   let runner: StepRunner;
   const ctx: AppContext = {
     db, clock, chat, config, log, metrics, limiter,
-    ...createIntegrationPorts(env, { pagerAgent: o.pagerAgent }),
+    ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent }),
     name: (id) => people.get(id) ?? id,
     wake: () => {
       runner?.wake();
@@ -118,9 +122,15 @@ export async function createApp(o: AppOptions) {
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {
-    ...opsRoutes({ db, redis: redisHealth, metrics }),
+    ...opsRoutes({
+      readiness: () => checkReadiness({ db, redis: redisHealth }),
+      metrics: async () => {
+        await recordOpenIncidents(ctx);
+        return prometheus.exposition();
+      },
+    }),
     ...statusRoutes(ctx),
-    ...alertRoutes(ctx, env),
+    ...alertRoutes(ctx, { token: env.DRBOT_ALERTS_TOKEN, parse: parseAlertmanagerWebhook }),
     'POST /slack/events': slack?.httpReceiver
       ? (req, res) => slack!.httpReceiver!.handle(req, res)
       : (_req, res) => sendText(res, 404, 'Slack over HTTP is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.\n'),

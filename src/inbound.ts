@@ -71,3 +71,20 @@ export interface ChatEvent {
   reaction?: string;
   text?: string;
 }
+
+/** An alert as an alert source (Alertmanager's webhook) hands it to the application. */
+export interface IncomingAlert {
+  status: 'firing' | 'resolved';
+  /** `alertname` is always there. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: Date;
+  /** With `startsAt`, names one firing of one alert: a repeated webhook carries the same pair. */
+  fingerprint: string;
+}
+
+/** The alerts of one webhook, with the group they came in (later alerts of the group join its incident). */
+export interface AlertBatch {
+  groupKey: string;
+  alerts: IncomingAlert[];
+}

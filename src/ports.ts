@@ -65,6 +65,41 @@ export interface Health {
 }
 
 // ---------------------------------------------------------------------------------------
+// Metrics: what the application counts and times. The Prometheus adapter implements them and
+// serves the text at GET /metrics; nothing else knows the metrics library.
+
+export interface LabelledCounter<L extends string> {
+  inc(labels: Record<L, string>, by?: number): void;
+}
+
+export interface LabelledGauge<L extends string> {
+  set(labels: Record<L, string>, value: number): void;
+  /** Forgets every label set (a gauge refilled from the store on each scrape). */
+  reset(): void;
+}
+
+export interface LabelledHistogram<L extends string> {
+  observe(labels: Record<L, string>, value: number): void;
+}
+
+export interface Histogram {
+  observe(value: number): void;
+}
+
+export interface Metrics {
+  incidentsDeclared: LabelledCounter<'severity'>;
+  /** Refilled from the store when the metrics are read. */
+  openIncidents: LabelledGauge<'severity'>;
+  /** Seconds from a Slack request arriving to its ack, by kind (command, action, form, event). */
+  slackRequestSeconds: LabelledHistogram<'kind'>;
+  errors: LabelledCounter<'where'>;
+  /** Scheduled steps finished, by kind and outcome. */
+  steps: LabelledCounter<'kind' | 'outcome'>;
+  /** Seconds a step started after it fell due. */
+  stepLatenessSeconds: Histogram;
+}
+
+// ---------------------------------------------------------------------------------------
 // Outbound integrations. Each adapter throws NotConfigured when its credentials are missing,
 // TransientError for what is worth retrying (429 with Retry-After, 5xx, network), and a plain
 // Error for a refusal that retrying will not fix (4xx).

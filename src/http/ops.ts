@@ -1,42 +1,20 @@
-import type { Health } from '../ports.ts';
-import type { Db } from '../store/db.ts';
-import { countIncidentsBySeverity } from '../store/sql/listIncidents.ts';
-import type { Metrics } from './metrics.ts';
+import type { Readiness } from '../service/readiness.ts';
 import { sendJson, sendText, type Routes } from './server.ts';
 
-/** /healthz (the process answers), /readyz (store and, when configured, Redis reachable), /metrics. */
-export function opsRoutes(o: { db: Db; redis?: Health; metrics: Metrics }): Routes {
+/**
+ * /healthz (the process answers), /readyz (503 only when the store does not answer; Redis down
+ * is "ready, degraded", named in the body), /metrics (Prometheus text).
+ */
+export function opsRoutes(o: { readiness: () => Promise<Readiness>; metrics: () => Promise<{ contentType: string; text: string }> }): Routes {
   return {
     'GET /healthz': (_req, res) => sendText(res, 200, 'ok\n'),
     'GET /readyz': async (_req, res) => {
-      const checks: Record<string, string> = {};
-      const check = async (name: string, fn: () => Promise<unknown>) => {
-        try {
-          await withTimeout(fn(), 2000);
-          checks[name] = 'ok';
-        } catch (e) {
-          checks[name] = `unreachable: ${(e as Error).message}`;
-        }
-      };
-      await check('store', () => o.db.query('SELECT 1'));
-      if (o.redis) await check('redis', () => o.redis!.ping());
-      const ready = Object.values(checks).every((c) => c === 'ok');
-      sendJson(res, ready ? 200 : 503, { ready, checks });
+      const r = await o.readiness();
+      sendJson(res, r.ready ? 200 : 503, r);
     },
     'GET /metrics': async (_req, res) => {
-      try {
-        const counts = await countIncidentsBySeverity(o.db);
-        o.metrics.openIncidents.reset();
-        for (const s of [1, 2, 3, 4]) o.metrics.openIncidents.set({ severity: `SEV-${s}` }, counts.find((c) => c.severity === s)?.open ?? 0);
-      } catch {
-        o.metrics.errors.inc({ where: 'metrics_store' });
-      }
-      sendText(res, 200, await o.metrics.registry.metrics(), o.metrics.registry.contentType);
+      const { contentType, text } = await o.metrics();
+      sendText(res, 200, text, contentType);
     },
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p.finally(() => clearTimeout(t)), new Promise<T>((_, r) => (t = setTimeout(() => r(new Error(`no answer in ${ms} ms`)), ms)))]);
 }

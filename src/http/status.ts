@@ -1,9 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../service/context.ts';
-import { listPublicIncidents } from '../store/sql/listPublicIncidents.ts';
+import { loadPublicStatus } from '../service/publicStatus.ts';
+import { renderPublicStatusPage } from '../service/publicStatusPage.ts';
 import type { Routes } from './server.ts';
-import { statusPageHtml } from './statusPage.html.ts';
-import { HISTORY_DAYS, statusView, type StatusView } from './statusModel.ts';
 
 // Inline styles only: nothing else may load (no scripts, fonts, images or frames).
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -18,18 +17,12 @@ function send(res: ServerResponse, type: string, body: string, extra: Record<str
 
 /** `GET /status` (public HTML page) and `GET /status.json`: private and drill incidents never appear. */
 export function statusRoutes(ctx: AppContext): Routes {
-  const load = async (): Promise<StatusView> => {
-    const now = ctx.clock.now();
-    const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-    return statusView(await listPublicIncidents(ctx.db, since), ctx.config.settings, now);
-  };
   return {
     'GET /status': async (_req, res) => {
-      const { timeZone, timeZoneLabel } = ctx.config.settings;
-      send(res, 'text/html; charset=utf-8', statusPageHtml(await load(), { timeZone, label: timeZoneLabel }), { 'content-security-policy': CSP });
+      send(res, 'text/html; charset=utf-8', await renderPublicStatusPage(ctx), { 'content-security-policy': CSP });
     },
     'GET /status.json': async (_req, res) => {
-      send(res, 'application/json; charset=utf-8', JSON.stringify(await load()), { 'access-control-allow-origin': '*' });
+      send(res, 'application/json; charset=utf-8', JSON.stringify(await loadPublicStatus(ctx)), { 'access-control-allow-origin': '*' });
     },
   };
 }

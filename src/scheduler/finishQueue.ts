@@ -1,10 +1,10 @@
 import type { TimelineEvent } from '../core/incident.ts';
 import type { StepPlan } from '../core/steps.ts';
 import type { Db } from '../store/db.ts';
-import { appendTimelineMany } from '../store/sql/appendTimeline.ts';
-import { finishSteps, type FinishRow } from '../store/sql/finishStep.ts';
+import { appendTimelineMany } from '../store/sql/appendTimelineMany.ts';
+import { finishSteps, type FinishRow } from '../store/sql/finishSteps.ts';
 import { plantSteps } from '../store/sql/plantSteps.ts';
-import { touchIncidents } from '../store/sql/setIncidentChannel.ts';
+import { touchIncidents } from '../store/sql/touchIncidents.ts';
 
 /** One step's outcome as written: the done mark, its timeline entry, follow-ups, a card redraw. */
 export interface FinishItem {

@@ -1,8 +1,8 @@
 import { incidentCard } from '../core/card.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
-import { listStaleCards } from '../store/sql/listIncidents.ts';
+import { listStaleCards } from '../store/sql/listStaleCards.ts';
 import { listSteps } from '../store/sql/listSteps.ts';
-import { setCardPosted } from '../store/sql/setIncidentChannel.ts';
+import { setCardPosted } from '../store/sql/setCardPosted.ts';
 import type { AppContext } from './context.ts';
 
 /**

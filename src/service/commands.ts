@@ -6,7 +6,7 @@ import { incidentRef } from '../core/incident.ts';
 import { textMessage, type Line, type Message } from '../core/message.ts';
 import { severityLabel } from '../core/severity.ts';
 import { formatTime } from '../core/time.ts';
-import { listOpenIncidents } from '../store/sql/listIncidents.ts';
+import { listOpenIncidents } from '../store/sql/listOpenIncidents.ts';
 import { listSteps } from '../store/sql/listSteps.ts';
 import { getIncidentWithSteps } from '../store/sql/getIncidentWithSteps.ts';
 import { changeIncident } from './change.ts';

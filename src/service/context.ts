@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
-import type { ChatPort, Clock, IntegrationPorts, RateLimiter } from '../ports.ts';
+import type { ChatPort, Clock, IntegrationPorts, Metrics, RateLimiter } from '../ports.ts';
 import type { Db } from '../store/db.ts';
-import type { Metrics } from '../http/metrics.ts';
 
 /** What the application's use cases run with. Built once in `app.ts`. */
 export interface AppContext extends IntegrationPorts {

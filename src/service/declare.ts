@@ -5,7 +5,7 @@ import { declare, incidentRef } from '../core/incident.ts';
 import type { Message } from '../core/message.ts';
 import { textMessage } from '../core/message.ts';
 import { severityLabel, type Severity } from '../core/severity.ts';
-import { declareIncidentOnce } from '../store/sql/declareIncident.ts';
+import { declareIncidentOnce } from '../store/sql/declareIncidentOnce.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
 import type { StoredIncident } from '../store/rows.ts';
 import type { AppContext } from './context.ts';

@@ -1,7 +1,8 @@
 import { DomainError } from '../core/errors.ts';
 import { incidentRef } from '../core/incident.ts';
 import type { Queryable } from '../store/db.ts';
-import { getIncident, getIncidentByChannel } from '../store/sql/getIncident.ts';
+import { getIncident } from '../store/sql/getIncident.ts';
+import { getIncidentByChannel } from '../store/sql/getIncidentByChannel.ts';
 import type { StoredIncident } from '../store/rows.ts';
 
 /**

@@ -1,4 +1,5 @@
 import type { Incident, TimelineEvent } from '../core/incident.ts';
+import type { ActionItem } from '../core/pir.ts';
 import type { Severity } from '../core/severity.ts';
 import type { Step, StepStatus } from '../core/steps.ts';
 
@@ -54,3 +55,18 @@ export function toStep(r: StepRow): Step {
 
 /** jsonb parameters are passed as text: `pg` would turn a JS array into a Postgres array. */
 export const json = (v: unknown): string => JSON.stringify(v ?? null);
+
+export interface ActionItemRow {
+  n: number; text: string; owner: string | null; due: string | Date | null; created_by: string; created_at: Date;
+  issue_number: number | null; issue_url: string | null; pir_linked: boolean;
+}
+
+// `date` comes back as text from `pg` (we read it with to_char) and PGlite alike.
+export const ACTION_ITEM_SELECT = `SELECT n, text, owner, to_char(due, 'YYYY-MM-DD') AS due, created_by, created_at, issue_number, issue_url, pir_linked FROM action_items`;
+
+export function toActionItem(r: ActionItemRow): ActionItem {
+  return {
+    n: r.n, text: r.text, owner: r.owner, due: r.due === null ? null : String(r.due), createdBy: r.created_by,
+    createdAt: new Date(r.created_at), issueNumber: r.issue_number, issueUrl: r.issue_url, pirLinked: r.pir_linked,
+  };
+}

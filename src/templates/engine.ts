@@ -25,16 +25,21 @@ export interface Template {
 
 const hb = Handlebars.create();
 
-// Paths inside `{{#each}}` refer to the item; we only check paths at the top level of the data.
+// Paths inside `{{#each}}` refer to the item, and those inside an inline partial
+// (`{{#*inline "name"}}`) to whatever it is called with; we only check paths at the top level of
+// the data. A partial's name (`{{> name}}`) is not a field.
 function collectFields(node: hbs.AST.Node, out: Set<string>, depth: number): void {
   const n = node as unknown as Record<string, unknown>;
   if (n.type === 'PathExpression' && depth === 0) {
     const p = n as unknown as hbs.AST.PathExpression;
     if (!p.data && p.original !== 'this' && !p.original.startsWith('this.') && !p.original.startsWith('../')) out.add(p.parts.join('.'));
   }
-  const isEach = n.type === 'BlockStatement' && ((n.path as hbs.AST.PathExpression).original === 'each' || (n.path as hbs.AST.PathExpression).original === 'with');
+  const isEach = (n.type === 'BlockStatement' && ((n.path as hbs.AST.PathExpression).original === 'each' || (n.path as hbs.AST.PathExpression).original === 'with'))
+    || n.type === 'DecoratorBlock';
+  const isPartial = n.type === 'PartialStatement' || n.type === 'PartialBlockStatement';
   for (const [key, value] of Object.entries(n)) {
     if (key === 'loc' || key === 'strip' || !value || typeof value !== 'object') continue;
+    if (isPartial && key === 'name') continue;
     const inner = isEach && (key === 'program' || key === 'inverse') ? depth + 1 : depth;
     const isHelperName = key === 'path' && n.type !== 'PathExpression' && ((n.params as unknown[])?.length ?? 0) > 0;
     if (isHelperName) continue;

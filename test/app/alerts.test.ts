@@ -1,8 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { parseAlertmanagerWebhook } from '../../src/adapters/alertmanager/webhook.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { getRun } from '../../src/store/sql/getRun.ts';
-import { listRunActions } from '../../src/store/sql/runActions.ts';
+import { listRunActions } from '../../src/store/sql/listRunActions.ts';
 import { slackApp } from '../helpers/slackApp.ts';
 import type { Route53StandIn } from '../standins/route53/server.ts';
 import { awsCredentials, changes, HC, route53, runbookEdits, slackDir } from './runbookFixtures.ts';
@@ -135,5 +136,29 @@ describe('POST /alerts (Alertmanager webhooks)', () => {
     expect(resolved.alerts[0]).toMatchObject({ status: 'resolved', runs: [] });
     expect(await count('runs')).toBe(1);
     expect((await listTimeline(s.db, 1)).map((e) => e.text)).toContain('Requested run #1 dns-failover (T2) name=app.voxguard.ng from=lagos-primary to=abuja-secondary');
+  });
+});
+
+describe('the Alertmanager adapter: webhook payload → the alerts the application takes in', () => {
+  it('keeps what intake uses (status, labels, annotations, start, fingerprint), reads nanosecond times, drops the rest', () => {
+    const parsed = parseAlertmanagerWebhook(webhook([{ name: 'PodCrashLooping', labels: { deployment: 'web' }, fingerprint: 'abc123' }], 'grp-1'));
+    expect(parsed).toEqual({
+      ok: true,
+      batch: {
+        groupKey: 'grp-1',
+        alerts: [{
+          status: 'firing', labels: { alertname: 'PodCrashLooping', severity: 'critical', namespace: 'voxguard-prod', deployment: 'web' },
+          annotations: { summary: 'PodCrashLooping in voxguard-prod' }, startsAt: new Date('2026-11-24T08:59:30.123Z'), fingerprint: 'abc123',
+        }],
+      },
+    });
+  });
+
+  it('names every problem of a payload that is not a version 4 webhook', () => {
+    const parsed = parseAlertmanagerWebhook({ version: '4', groupKey: 'g', status: 'firing', alerts: [{ status: 'firing', labels: { severity: 'critical' }, startsAt: 'yesterday', fingerprint: 'f' }] });
+    expect(parsed).toEqual({
+      ok: false, error: 'not an Alertmanager webhook payload (version 4)',
+      problems: ['alerts.0.labels: expected labels.alertname', 'alerts.0.startsAt: expected an RFC 3339 time'],
+    });
   });
 });

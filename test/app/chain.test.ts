@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { plantSteps } from '../../src/store/sql/plantSteps.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { readEnv } from '../../src/config/readEnv.ts';
-import { listOpenIncidents } from '../../src/store/sql/listIncidents.ts';
+import { listOpenIncidents } from '../../src/store/sql/listOpenIncidents.ts';
 import { ManualClock } from '../helpers/clock.ts';
 import { openTestDb } from '../helpers/db.ts';
 import { ROOT } from '../helpers/paths.ts';

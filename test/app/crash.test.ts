@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
 import { parseMime, startSmtp, servers } from '../standins/smtp.ts';

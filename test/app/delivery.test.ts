@@ -1,6 +1,6 @@
 import { Agent } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { testApp } from '../helpers/app.ts';

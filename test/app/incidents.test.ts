@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plainLine } from '../../src/core/message.ts';
-import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { testApp } from '../helpers/app.ts';

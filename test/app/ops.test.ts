@@ -1,6 +1,11 @@
 import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpServer, listen } from '../../src/http/server.ts';
+import { opsRoutes } from '../../src/http/ops.ts';
 import { createLogger, scrubText } from '../../src/log.ts';
+import { checkReadiness } from '../../src/service/readiness.ts';
+import { connectPg } from '../../src/store/fromPg.ts';
 import { slackApp } from '../helpers/slackApp.ts';
 
 type S = Awaited<ReturnType<typeof slackApp>>;
@@ -17,24 +22,46 @@ describe('operational endpoints', () => {
     expect(await (await fetch(`${s.base}/healthz`)).text()).toBe('ok\n');
     const ready = await fetch(`${s.base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { store: 'ok', redis: 'ok' } });
+    expect(await ready.json()).toEqual({ ready: true, degraded: [], checks: { store: 'ok', redis: 'ok' } });
     await s.command('declare sev1 Lagos down');
     await s.command('declare sev9 nope');
     const metrics = await (await fetch(`${s.base}/metrics`)).text();
     expect(metrics).toContain('drbot_incidents_declared_total{severity="SEV-1"} 1');
     expect(metrics).toContain('drbot_open_incidents{severity="SEV-1"} 1');
     expect(metrics).toMatch(/drbot_slack_request_duration_seconds_count\{kind="command"\} 2/);
+    // Node's own metrics carry the prefix once.
+    expect(metrics).toMatch(/^drbot_process_cpu_user_seconds_total \d/m);
+    expect(metrics).toMatch(/^drbot_nodejs_eventloop_lag_seconds \d/m);
+    expect(metrics).not.toContain('drbot_process_process_');
     expect((await fetch(`${s.base}/nope`)).status).toBe(404);
     expect((await fetch(`${s.base}/healthz`, { method: 'POST' })).status).toBe(405);
   });
 
-  it('/readyz says which dependency is unreachable', async () => {
+  it('/readyz with Redis down (nothing listening on its port): ready, degraded, Redis named in the body', async () => {
     s = await slackApp({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     const ready = await fetch(`${s.base}/readyz`);
-    expect(ready.status).toBe(503);
+    expect(ready.status).toBe(200);
     const body = await ready.json();
+    expect(body.ready).toBe(true);
+    expect(body.degraded).toEqual(['redis']);
     expect(body.checks.store).toBe('ok');
     expect(body.checks.redis).toMatch(/^unreachable: /);
+  });
+
+  it('/readyz is 503 when the store does not answer (nothing listening on its port)', async () => {
+    const db = connectPg('postgres://drbot@127.0.0.1:1/test');
+    const server = createHttpServer(opsRoutes({ readiness: () => checkReadiness({ db }), metrics: async () => ({ contentType: 'text/plain', text: '' }) }), pino({ level: 'silent' }));
+    try {
+      const ready = await fetch(`http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = await ready.json();
+      expect(body.ready).toBe(false);
+      expect(body.degraded).toEqual([]);
+      expect(body.checks.store).toMatch(/^unreachable: /);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      await db.close();
+    }
   });
 });
 

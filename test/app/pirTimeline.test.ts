@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/inbound.ts';
-import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { githubTestApp } from '../helpers/githubApp.ts';
 import type { GitHubStandIn } from '../standins/github/server.ts';

@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { getRun } from '../../src/store/sql/getRun.ts';
-import { listRunActions } from '../../src/store/sql/runActions.ts';
+import { listRunActions } from '../../src/store/sql/listRunActions.ts';
 import { TransientError, type Mail, type PageRequest } from '../../src/ports.ts';
 import { testApp } from '../helpers/app.ts';
 import type { Route53StandIn } from '../standins/route53/server.ts';

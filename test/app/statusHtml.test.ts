@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { statusRoutes } from '../../src/http/status.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
-import type { StatusView } from '../../src/http/statusModel.ts';
+import type { StatusView } from '../../src/service/publicStatus.ts';
 import { testApp } from '../helpers/app.ts';
 import { testConfigDir } from '../helpers/configDir.ts';
 import { TMP_DIR } from '../helpers/paths.ts';
@@ -85,7 +87,8 @@ describe('drbot\'s own status page: GET /status (real Chromium) and GET /status.
     const html = await head.text();
     expect(html).not.toContain('<script>');
     expect(html).not.toMatch(/<(img|link|iframe|object|embed|script)\b|href="https?:/);
-    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;');
+    // Handlebars' escaping: & < > " ' ` = all become entities.
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &quot;quoted&quot;');
 
     const profile = mkdtempSync(join(tmpdir(), 'drbot-chromium-'));
     const browser = await chromium.launchPersistentContext(profile, {
@@ -127,5 +130,30 @@ describe('drbot\'s own status page: GET /status (real Chromium) and GET /status.
       await browser.close();
       rmSync(profile, { recursive: true, force: true });
     }
+  });
+});
+
+describe('templates/status/page.html.hbs is checked at start-up like every template', () => {
+  /** The problems loadConfig refuses the config folder with, the status page template replaced by `src` (null: removed). */
+  function problems(src: string | null): string[] {
+    const dir = testConfigDir();
+    const file = join(dir, 'templates/status/page.html.hbs');
+    if (src === null) rmSync(file);
+    else writeFileSync(file, src);
+    try {
+      loadConfig(dir);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    throw new Error('accepted');
+  }
+  const FILE = 'templates/status/page.html.hbs';
+
+  it('a field drbot does not provide (at the top, or inside a list), a syntax error, or no file at all: drbot does not start', () => {
+    expect(problems('<h1>{{service}} {{owner}}</h1>')).toEqual([`${FILE}: uses the field "owner", which drbot does not provide (see README "Templates" for the fields)`]);
+    expect(problems('{{#each incidents}}<p>{{title}} {{colour}}</p>{{/each}}')).toEqual([`${FILE}: uses the field "colour", which drbot does not provide (see README "Templates" for the fields)`]);
+    expect(problems('<h1>{{#if service}}</h1>')[0]).toMatch(/^templates\/status\/page\.html\.hbs: not valid Handlebars: /);
+    expect(problems(null)).toEqual([`${FILE}: file not found (drbot's public status page, GET /status; copy it from the drbot repository)`]);
   });
 });

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/paths.ts';
 
-/** The layering rules of DESIGN.md, checked on every import in src/ (what dependency-cruiser would do). */
+/** The layering rules (README "Layout"), checked on every import in src/ (what dependency-cruiser would do). */
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }

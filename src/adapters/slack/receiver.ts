@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions as http, HTTPResponseAck, type App, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Metrics } from '../../http/metrics.ts';
+import type { Metrics } from '../../ports.ts';
 import { boltLogger } from './logger.ts';
 
 /**

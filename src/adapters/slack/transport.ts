@@ -1,6 +1,6 @@
 import { App, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Metrics } from '../../http/metrics.ts';
+import type { Metrics } from '../../ports.ts';
 import { textMessage } from '../../core/message.ts';
 import type { Handlers, Reply } from '../../inbound.ts';
 import { toSlackMessage } from './blocks.ts';

@@ -1,6 +1,6 @@
 import { appendTimeline } from '../../store/sql/appendTimeline.ts';
 import { claimRequestKey } from '../../store/sql/claimRequestKey.ts';
-import { getIncidentByChannel } from '../../store/sql/getIncident.ts';
+import { getIncidentByChannel } from '../../store/sql/getIncidentByChannel.ts';
 import type { AppContext } from '../context.ts';
 import type { ChatEvent } from '../../inbound.ts';
 

@@ -4,11 +4,12 @@ import { escapeMarkdown, pirBranch, pirContent, pirPath, type ActionItem } from 
 import { severityLabel } from '../../core/severity.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import { NotConfigured, TransientError } from '../../ports.ts';
-import { listTimeline } from '../../store/sql/appendTimeline.ts';
-import { listExternalRefs, saveExternalRef, type ExternalRef } from '../../store/sql/externalRefs.ts';
+import { listTimeline } from '../../store/sql/listTimeline.ts';
+import { listExternalRefs } from '../../store/sql/listExternalRefs.ts';
+import { saveExternalRef, type ExternalRef } from '../../store/sql/saveExternalRef.ts';
 import { listActionItems } from '../../store/sql/listActionItems.ts';
 import { listSteps } from '../../store/sql/listSteps.ts';
-import { markActionItemLinked } from '../../store/sql/setActionItemIssue.ts';
+import { markActionItemLinked } from '../../store/sql/markActionItemLinked.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 import { escapeData, templateData } from '../../templates/data.ts';
 import type { AppContext } from '../context.ts';

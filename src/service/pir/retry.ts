@@ -3,7 +3,7 @@ import { DomainError } from '../../core/errors.ts';
 import { incidentRef } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import type { StepPlan } from '../../core/steps.ts';
-import { listExternalRefs } from '../../store/sql/externalRefs.ts';
+import { listExternalRefs } from '../../store/sql/listExternalRefs.ts';
 import { listActionItems } from '../../store/sql/listActionItems.ts';
 import { listSteps } from '../../store/sql/listSteps.ts';
 import type { AppContext } from '../context.ts';

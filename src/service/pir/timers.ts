@@ -5,7 +5,7 @@ import { PIR_STAGES, pirDurations, pirTimeline, type PirStage } from '../../core
 import { severityLabel } from '../../core/severity.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import { formatTime } from '../../core/time.ts';
-import { listTimeline } from '../../store/sql/appendTimeline.ts';
+import { listTimeline } from '../../store/sql/listTimeline.ts';
 import { listActionItems } from '../../store/sql/listActionItems.ts';
 import { listSteps } from '../../store/sql/listSteps.ts';
 import type { StoredIncident } from '../../store/rows.ts';

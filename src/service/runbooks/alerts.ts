@@ -10,23 +10,18 @@ import { incidentRef } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import type { Runbook } from '../../core/runbook.ts';
 import type { Severity } from '../../core/severity.ts';
-import { getRequestReply } from '../../store/sql/claimRequestKey.ts';
+import { getRequestReply } from '../../store/sql/getRequestReply.ts';
 import { getIncident } from '../../store/sql/getIncident.ts';
-import { runHistory } from '../../store/sql/listRuns.ts';
+import { runHistory } from '../../store/sql/runHistory.ts';
 import { plantSteps } from '../../store/sql/plantSteps.ts';
-import { openIncidentOfGroup, recordAlert, setAlertIncident } from '../../store/sql/recordAlert.ts';
+import { openIncidentOfGroup } from '../../store/sql/openIncidentOfGroup.ts';
+import { recordAlert } from '../../store/sql/recordAlert.ts';
+import { setAlertIncident } from '../../store/sql/setAlertIncident.ts';
 import type { AppContext } from '../context.ts';
+import type { IncomingAlert } from '../../inbound.ts';
 import { declareIncident } from '../declare.ts';
 import { postStep } from '../steps/post.ts';
 import { requestRun } from './request.ts';
-
-export interface IncomingAlert {
-  status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: Date;
-  fingerprint: string;
-}
 
 export interface AlertOutcome {
   alertname: string;

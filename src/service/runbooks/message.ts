@@ -8,7 +8,7 @@ import { formatDuration } from '../../core/duration.ts';
 import { incidentRef } from '../../core/incident.ts';
 import type { Block, Button, Inline, Line, Message } from '../../core/message.ts';
 import { clip, type RunStatus } from '../../core/runbook.ts';
-import type { RunAction, StoredRun } from '../../store/sql/runRows.ts';
+import type { RunAction, StoredRun } from '../../store/runRows.ts';
 
 export interface RunView {
   run: StoredRun;

@@ -6,7 +6,7 @@ import { describeRecords, healthQuorum, planFailover, planRestore, type HealthQu
 import { describeAction, RunRefused, type Action, type PreviewItem, type RunPlan, type Runbook } from '../../core/runbook.ts';
 import { NotConfigured, TransientError, type DnsPort, type DnsRecordSet } from '../../ports.ts';
 import type { Queryable } from '../../store/db.ts';
-import { firingAlertsOf } from '../../store/sql/recordAlert.ts';
+import { firingAlertsOf } from '../../store/sql/firingAlertsOf.ts';
 
 /** A Route 53 read that failed, as a refusal the person who asked can act on. */
 export function dnsRefusal(e: unknown): never {

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { PHASES, type Phase, type RunPlan } from '../../core/runbook.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import { planner, type StepShape } from '../steps/define.ts';
-import type { ActionKey } from '../../store/sql/runActions.ts';
-import type { StoredRun } from '../../store/sql/runRows.ts';
+import type { ActionKey, StoredRun } from '../../store/runRows.ts';
 
 const runId = z.number().int().positive();
 const actionKey = z.object({ runId, phase: z.enum(PHASES), idx: z.number().int().min(0), attempt: z.number().int().positive() });

@@ -1,10 +1,11 @@
 import type { ApprovalState } from '../../core/approval.ts';
 import type { Queryable } from '../../store/db.ts';
-import { getRollbackOf, getRun } from '../../store/sql/getRun.ts';
-import { listApprovals } from '../../store/sql/recordApproval.ts';
-import { listRunActions } from '../../store/sql/runActions.ts';
-import type { RunAction, StoredRun } from '../../store/sql/runRows.ts';
-import { bumpRunVersion } from '../../store/sql/setRunStatus.ts';
+import { getRollbackOf } from '../../store/sql/getRollbackOf.ts';
+import { getRun } from '../../store/sql/getRun.ts';
+import { listApprovals } from '../../store/sql/listApprovals.ts';
+import { listRunActions } from '../../store/sql/listRunActions.ts';
+import type { RunAction, StoredRun } from '../../store/runRows.ts';
+import { bumpRunVersion } from '../../store/sql/bumpRunVersion.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import type { AppContext } from '../context.ts';
 import { messageStep } from './steps.ts';

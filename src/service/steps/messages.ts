@@ -3,7 +3,7 @@ import { incidentRef } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import { severityLabel } from '../../core/severity.ts';
 import { compileTemplate, type Template } from '../../templates/engine.ts';
-import { listTimeline } from '../../store/sql/appendTimeline.ts';
+import { listTimeline } from '../../store/sql/listTimeline.ts';
 import { defineStep } from './define.ts';
 import { channelFor, postTarget } from './post.ts';
 import { dataFor, fallbackFor, renderChat } from './render.ts';

@@ -4,8 +4,9 @@ import { textMessage } from '../../core/message.ts';
 import { severityLabel, type Severity } from '../../core/severity.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import type { PageRequest } from '../../ports.ts';
-import { confirmStep } from '../../store/sql/finishStep.ts';
-import { listExternalRefs, saveExternalRef } from '../../store/sql/externalRefs.ts';
+import { confirmStep } from '../../store/sql/confirmStep.ts';
+import { listExternalRefs } from '../../store/sql/listExternalRefs.ts';
+import { saveExternalRef } from '../../store/sql/saveExternalRef.ts';
 import type { AppContext } from '../context.ts';
 import { defineStep } from './define.ts';
 

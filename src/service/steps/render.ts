@@ -3,7 +3,7 @@ import type { Message } from '../../core/message.ts';
 import { escapeData, templateData, type TemplateData } from '../../templates/data.ts';
 import type { Template } from '../../templates/engine.ts';
 import type { AppContext } from '../context.ts';
-import { listTimeline } from '../../store/sql/appendTimeline.ts';
+import { listTimeline } from '../../store/sql/listTimeline.ts';
 import { respondersOf } from './openChannel.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 

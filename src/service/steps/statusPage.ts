@@ -4,8 +4,10 @@ import type { Message } from '../../core/message.ts';
 import { componentStatuses, publicStatus } from '../../core/statusPage.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import { TransientError, type StatusPageIncidentStatus } from '../../ports.ts';
-import { listExternalRefs, saveExternalRef } from '../../store/sql/externalRefs.ts';
-import { hasPublicUpdates, insertPublicUpdate } from '../../store/sql/insertPublicUpdate.ts';
+import { listExternalRefs } from '../../store/sql/listExternalRefs.ts';
+import { saveExternalRef } from '../../store/sql/saveExternalRef.ts';
+import { hasPublicUpdates } from '../../store/sql/hasPublicUpdates.ts';
+import { insertPublicUpdate } from '../../store/sql/insertPublicUpdate.ts';
 import { dataFor } from './render.ts';
 import { defineStep } from './define.ts';
 

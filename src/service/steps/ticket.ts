@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { incidentRef } from '../../core/incident.ts';
 import { severityLabel } from '../../core/severity.ts';
-import { saveExternalRef } from '../../store/sql/externalRefs.ts';
+import { saveExternalRef } from '../../store/sql/saveExternalRef.ts';
 import { defineStep } from './define.ts';
 
 /** `ticket`: the incident's tracking issue on GitHub (found by its marker, so never opened twice). */

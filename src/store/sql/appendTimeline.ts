@@ -1,6 +1,6 @@
 import type { TimelineEvent } from '../../core/incident.ts';
 import type { Queryable } from '../db.ts';
-import { json, toTimeline, type StoredTimelineEvent, type TimelineRow } from '../rows.ts';
+import { json } from '../rows.ts';
 
 /** Appends events in one statement, in the order given. */
 export async function appendTimeline(q: Queryable, incidentId: number, events: TimelineEvent[]): Promise<void> {
@@ -11,22 +11,5 @@ export async function appendTimeline(q: Queryable, incidentId: number, events: T
        FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n)
       ORDER BY e.n`,
     [incidentId, json(events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, type: e.type, text: e.text, data: e.data ?? {} })))],
-  );
-}
-
-export async function listTimeline(q: Queryable, incidentId: number): Promise<StoredTimelineEvent[]> {
-  const rows = await q.query<TimelineRow>('SELECT * FROM timeline WHERE incident_id = $1 ORDER BY at, id', [incidentId]);
-  return rows.map(toTimeline);
-}
-
-/** Events of several incidents in one statement, in the order given. */
-export async function appendTimelineMany(q: Queryable, rows: { incidentId: number; event: TimelineEvent }[]): Promise<void> {
-  if (!rows.length) return;
-  await q.query(
-    `INSERT INTO timeline (incident_id, at, actor, type, text, data)
-     SELECT (e.v->>'incidentId')::integer, (e.v->>'at')::timestamptz, e.v->>'actor', e.v->>'type', e.v->>'text', e.v->'data'
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)
-      ORDER BY e.n`,
-    [json(rows.map(({ incidentId, event: e }) => ({ incidentId, at: e.at.toISOString(), actor: e.actor, type: e.type, text: e.text, data: e.data ?? {} })))],
   );
 }

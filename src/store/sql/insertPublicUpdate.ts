@@ -8,8 +8,3 @@ export async function insertPublicUpdate(q: Queryable, incidentId: number, u: { 
     [incidentId, u.key, u.at, u.status, u.body],
   );
 }
-
-export async function hasPublicUpdates(q: Queryable, incidentId: number): Promise<boolean> {
-  const rows = await q.query('SELECT 1 FROM public_updates WHERE incident_id = $1 LIMIT 1', [incidentId]);
-  return rows.length > 0;
-}

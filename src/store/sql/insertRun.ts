@@ -1,6 +1,6 @@
 import type { Queryable } from '../db.ts';
 import { json } from '../rows.ts';
-import { toRun, type NewRun, type RunRow, type StoredRun } from './runRows.ts';
+import { toRun, type NewRun, type RunRow, type StoredRun } from '../runRows.ts';
 
 /** Stores a new run request. A second rollback of the same run collides on `rollback_of`: undefined. */
 export async function insertRun(q: Queryable, r: NewRun): Promise<StoredRun | undefined> {

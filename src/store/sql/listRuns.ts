@@ -1,21 +1,8 @@
-import type { PastRun } from '../../core/runbook.ts';
 import type { Queryable } from '../db.ts';
-import { toRun, type RunRow, type StoredRun } from './runRows.ts';
+import { toRun, type RunRow, type StoredRun } from '../runRows.ts';
 
+/** An incident's recovery runs, oldest first. */
 export async function listRuns(q: Queryable, incidentId: number): Promise<StoredRun[]> {
   const rows = await q.query<RunRow>('SELECT * FROM runs WHERE incident_id = $1 ORDER BY id', [incidentId]);
   return rows.map(toRun);
-}
-
-/** Earlier runs of a runbook (not rollbacks), for the cooldown and max-attempts rule. */
-export async function runHistory(q: Queryable, runbook: string): Promise<PastRun[]> {
-  const rows = await q.query<{ id: number; incident_id: number; status: string; requested_at: Date; started_at: Date | null }>(
-    `SELECT id, incident_id, status, requested_at, started_at FROM runs
-      WHERE runbook = $1 AND rollback_of IS NULL ORDER BY id DESC LIMIT 500`,
-    [runbook],
-  );
-  return rows.map((r) => ({
-    id: r.id, incidentId: r.incident_id, status: r.status as PastRun['status'],
-    requestedAt: new Date(r.requested_at), startedAt: r.started_at ? new Date(r.started_at) : null,
-  }));
 }

@@ -25,27 +25,3 @@ export async function recordAlert(q: Queryable, a: AlertSeen): Promise<{ inciden
   );
   return { incidentId: row.incident_id };
 }
-
-export async function setAlertIncident(q: Queryable, fingerprint: string, startsAt: Date, incidentId: number): Promise<void> {
-  await q.query('UPDATE alerts SET incident_id = $3 WHERE fingerprint = $1 AND starts_at = $2 AND incident_id IS NULL', [fingerprint, startsAt, incidentId]);
-}
-
-/** An open incident already tied to another alert of the same Alertmanager group. */
-export async function openIncidentOfGroup(q: Queryable, groupKey: string): Promise<number | undefined> {
-  const [row] = await q.query<{ id: number }>(
-    `SELECT i.id FROM alerts a JOIN incidents i ON i.id = a.incident_id
-      WHERE a.group_key = $1 AND i.status IN ('investigating', 'identified', 'monitoring')
-      ORDER BY i.id DESC LIMIT 1`,
-    [groupKey],
-  );
-  return row?.id;
-}
-
-/** Alert names firing for an incident: a signal class of their own in the failover quorum. */
-export async function firingAlertsOf(q: Queryable, incidentId: number): Promise<string[]> {
-  const rows = await q.query<{ alertname: string }>(
-    `SELECT DISTINCT alertname FROM alerts WHERE incident_id = $1 AND status = 'firing' ORDER BY alertname`,
-    [incidentId],
-  );
-  return rows.map((r) => r.alertname);
-}

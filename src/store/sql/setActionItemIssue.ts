@@ -4,8 +4,3 @@ import type { Queryable } from '../db.ts';
 export async function setActionItemIssue(q: Queryable, incidentId: number, n: number, issue: { number: number; url: string }): Promise<void> {
   await q.query('UPDATE action_items SET issue_number = $3, issue_url = $4 WHERE incident_id = $1 AND n = $2', [incidentId, n, issue.number, issue.url]);
 }
-
-/** The issue has been told where the PIR pull request is. */
-export async function markActionItemLinked(q: Queryable, incidentId: number, n: number): Promise<void> {
-  await q.query('UPDATE action_items SET pir_linked = true WHERE incident_id = $1 AND n = $2', [incidentId, n]);
-}

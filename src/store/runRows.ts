@@ -1,5 +1,5 @@
-import type { HealthQuorum } from '../../core/failover.ts';
-import type { PreviewItem, RunPlan, RunStatus, Tier } from '../../core/runbook.ts';
+import type { HealthQuorum } from '../core/failover.ts';
+import type { PreviewItem, RunPlan, RunStatus, Tier } from '../core/runbook.ts';
 
 /** A recovery run as stored (runs table). */
 export interface StoredRun {
@@ -84,3 +84,15 @@ export function toRunAction(r: RunActionRow): RunAction {
     changeId: r.change_id, output: r.output, detail: r.detail,
   };
 }
+
+/** A run action's key: which run, phase, action and attempt. */
+export interface ActionKey {
+  runId: number;
+  phase: string;
+  idx: number;
+  attempt: number;
+}
+
+/** The WHERE clause for one run action, with `actionKeyParams(k)` as $1…$4. */
+export const ACTION_KEY_WHERE = 'run_id = $1 AND phase = $2 AND idx = $3 AND attempt = $4';
+export const actionKeyParams = (k: ActionKey) => [k.runId, k.phase, k.idx, k.attempt];

@@ -3,7 +3,8 @@ import { incidentRef, isOpen } from '../core/incident.ts';
 import { severityLabel } from '../core/severity.ts';
 import type { Settings } from '../core/settings.ts';
 import { COMPONENT_STATUS, publicStatus, type ComponentStatus } from '../core/statusPage.ts';
-import type { PublicIncident } from '../store/sql/listPublicIncidents.ts';
+import { listPublicIncidents, type PublicIncident } from '../store/sql/listPublicIncidents.ts';
+import type { AppContext } from './context.ts';
 
 /** What drbot's own status page shows, as plain data: `/status.json` as is, `/status` as HTML. */
 export interface StatusView {
@@ -77,4 +78,11 @@ export function statusView(list: PublicIncident[], settings: Pick<Settings, 'pub
     history: list.filter((p) => !isOpen(p.incident)).map((p) => view(p, names))
       .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? '')),
   };
+}
+
+/** What drbot's own status page shows now: private and drill incidents never appear. */
+export async function loadPublicStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>): Promise<StatusView> {
+  const now = ctx.clock.now();
+  const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
+  return statusView(await listPublicIncidents(ctx.db, since), ctx.config.settings, now);
 }

@@ -8,9 +8,12 @@ import { createStatusPage } from './adapters/statuspage/index.ts';
 import type { Env } from './config/env.ts';
 import type { IntegrationPorts } from './ports.ts';
 
-
-/** Every outbound adapter, configured from the environment. An adapter without credentials says so on use. */
-export function createIntegrationPorts(env: Env, o: { pagerAgent?: Agent; fetch?: typeof fetch } = {}): IntegrationPorts {
+/**
+ * Builds the adapter behind each outbound integration port (PagerDuty, email, GitHub,
+ * Statuspage, Route 53, recovery actions) from the environment. An adapter without credentials
+ * says so on use (`integrationStatus.ts` lists which are configured).
+ */
+export function createIntegrationAdapters(env: Env, o: { pagerAgent?: Agent; fetch?: typeof fetch } = {}): IntegrationPorts {
   return {
     pager: createPagerDuty({ ...pagerDutyOptionsFromEnv(env), agent: o.pagerAgent }),
     mailer: createMailer(emailOptionsFromEnv(env)),

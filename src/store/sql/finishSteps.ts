@@ -2,20 +2,6 @@ import type { StepOutcome } from '../../core/steps.ts';
 import type { Queryable } from '../db.ts';
 import { json } from '../rows.ts';
 
-/** A failed try with tries left: back to pending, due again at `retryAt`. */
-export async function retryStepLater(q: Queryable, o: { id: number; worker: string; error: string; retryAt: Date }): Promise<boolean> {
-  const rows = await q.query(
-    `UPDATE steps SET due_at = $4, last_error = $3, claimed_by = NULL, lease_until = NULL
-      WHERE id = $1 AND claimed_by = $2 AND status = 'pending' RETURNING id`,
-    [o.id, o.worker, o.error, o.retryAt],
-  );
-  return rows.length === 1;
-}
-
-export async function confirmStep(q: Queryable, incidentId: number, stepId: string, at: Date): Promise<void> {
-  await q.query('UPDATE steps SET confirmed_at = COALESCE(confirmed_at, $3) WHERE incident_id = $1 AND step_id = $2', [incidentId, stepId, at]);
-}
-
 export interface FinishRow {
   id: number;
   worker: string;

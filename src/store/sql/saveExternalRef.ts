@@ -18,11 +18,3 @@ export async function saveExternalRef(q: Queryable, incidentId: number, r: Omit<
     [incidentId, r.kind, r.key, r.ref, r.url ?? null, json(r.data ?? {}), at],
   );
 }
-
-export async function listExternalRefs(q: Queryable, incidentId: number, kind?: string): Promise<ExternalRef[]> {
-  const rows = await q.query<{ kind: string; key: string; ref: string; url: string | null; data: Record<string, unknown>; created_at: Date }>(
-    'SELECT * FROM external_refs WHERE incident_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY created_at, key',
-    [incidentId, kind ?? null],
-  );
-  return rows.map((r) => ({ kind: r.kind, key: r.key, ref: r.ref, url: r.url, data: r.data, createdAt: new Date(r.created_at) }));
-}

@@ -1,11 +1,22 @@
 import client from 'prom-client';
+import type { Metrics } from '../../ports.ts';
 
-/** drbot's Prometheus metrics; one registry per app so tests and replicas don't share state. */
-export function createMetrics() {
+export interface PrometheusMetrics {
+  /** The port the application records through. */
+  metrics: Metrics;
+  /** The Prometheus text exposition of everything recorded (GET /metrics). */
+  exposition(): Promise<{ contentType: string; text: string }>;
+}
+
+/**
+ * drbot's metrics on prom-client, the only importer of it. One registry per app so tests and
+ * replicas don't share state. Node's default metrics carry the `drbot_` prefix too
+ * (`drbot_process_cpu_user_seconds_total`, `drbot_nodejs_eventloop_lag_seconds` …).
+ */
+export function createPrometheusMetrics(): PrometheusMetrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'drbot_process_' });
-  return {
-    registry,
+  client.collectDefaultMetrics({ register: registry, prefix: 'drbot_' });
+  const metrics: Metrics = {
     incidentsDeclared: new client.Counter({
       name: 'drbot_incidents_declared_total', help: 'Incidents declared, by severity', labelNames: ['severity'] as const, registers: [registry],
     }),
@@ -27,6 +38,10 @@ export function createMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300], registers: [registry],
     }),
   };
+  return {
+    metrics,
+    async exposition() {
+      return { contentType: registry.contentType, text: await registry.metrics() };
+    },
+  };
 }
-
-export type Metrics = ReturnType<typeof createMetrics>;
