@@ -207,27 +207,43 @@ export interface PastRun {
   status: RunStatus;
   requestedAt: Date;
   startedAt: Date | null;
+  /** Its parameters: the target (deployment=web and deployment=hasura are different targets). */
+  params: Record<string, string>;
+  /** It got past its preconditions, so it may have changed something. */
+  changed: boolean;
 }
 
 const NOT_COUNTED: readonly RunStatus[] = ['denied', 'expired', 'dry_run'];
 const OPEN: readonly RunStatus[] = ['awaiting_approval', 'approved', 'running'];
 
+/** The target a run acts on: its parameters, in a stable order. */
+export function runTarget(params: Record<string, string>): string {
+  return Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join(' ');
+}
+
 /**
- * Seed 000 "Automated Runbook Execution": cooldown and max attempts. One open run of a runbook per
- * incident; at most `maxAttempts` counted runs per incident; none within `cooldown` of the last
- * one anywhere. Denied, expired and dry runs do not count.
+ * Seed 000 "Automated Runbook Execution": cooldown and max attempts, per runbook and target. One
+ * open run per target (wherever it is, the refusal says where); at most `maxAttempts` counted runs
+ * per incident and target; none within `cooldown` of the last run of that target that changed
+ * something. Denied, expired and dry runs do not count, nor do runs stopped by a precondition.
  */
-export function checkRunLimits(rb: Runbook, past: PastRun[], incidentId: number, now: Date, fmt: (d: Date) => string): void {
-  const open = past.find((r) => r.incidentId === incidentId && OPEN.includes(r.status));
-  if (open) throw new RunRefused('DUPLICATE', `${rb.name} is already requested in this incident (run #${open.id}, ${open.status.replace('_', ' ')}).`);
-  const counted = past.filter((r) => !NOT_COUNTED.includes(r.status));
+export function checkRunLimits(rb: Runbook, past: PastRun[], incidentId: number, params: Record<string, string>, now: Date, fmt: (d: Date) => string): void {
+  const target = runTarget(params);
+  const same = past.filter((r) => runTarget(r.params) === target);
+  const what = target ? `${rb.name} ${target}` : rb.name;
+  const open = same.find((r) => OPEN.includes(r.status));
+  if (open) {
+    const where = open.incidentId === incidentId ? 'in this incident' : `in INC-${open.incidentId}`;
+    throw new RunRefused('DUPLICATE', `${what} is already requested ${where}: run #${open.id}, ${open.status.replace('_', ' ')} since ${fmt(open.startedAt ?? open.requestedAt)}.`);
+  }
+  const counted = same.filter((r) => !NOT_COUNTED.includes(r.status));
   const here = counted.filter((r) => r.incidentId === incidentId);
   if (here.length >= rb.maxAttempts) {
-    throw new RunRefused('NOT_ALLOWED', `${rb.name} has already run ${here.length} time(s) in this incident (max_attempts ${rb.maxAttempts}); investigate by hand.`);
+    throw new RunRefused('NOT_ALLOWED', `${what} has already run ${here.length} time(s) in this incident (max_attempts ${rb.maxAttempts}); investigate by hand.`);
   }
-  const last = counted.map((r) => r.startedAt ?? r.requestedAt).sort((a, b) => b.getTime() - a.getTime())[0];
+  const last = counted.filter((r) => r.changed).map((r) => r.startedAt ?? r.requestedAt).sort((a, b) => b.getTime() - a.getTime())[0];
   if (last && now.getTime() - last.getTime() < rb.cooldownMs) {
-    throw new RunRefused('NOT_ALLOWED', `${rb.name} is cooling down until ${fmt(new Date(last.getTime() + rb.cooldownMs))} (cooldown after its last run).`);
+    throw new RunRefused('NOT_ALLOWED', `${what} is cooling down until ${fmt(new Date(last.getTime() + rb.cooldownMs))} (cooldown after its last run that changed something).`);
   }
 }
 

@@ -75,7 +75,7 @@ describe('action items become GitHub issues (GitHub stand-in)', () => {
   it('refuses what it cannot use, and says so when GitHub has no credentials', async () => {
     const bad = await t.dr('action fix it due:tomorrow', ADA, channel);
     expect(bad.refused).toBe(true);
-    expect(bad.message?.fallback).toContain('The due date `tomorrow` is not a date');
+    expect(bad.message?.fallback).toContain('`tomorrow` is not a date. Write due:YYYY-MM-DD');
     const nowhere = await t.dr('action fix it', ADA, 'C0GENERAL');
     expect(nowhere.refused).toBe(true);
     expect(nowhere.message?.fallback).toContain('This is not an incident channel');

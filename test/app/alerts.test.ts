@@ -97,7 +97,7 @@ describe('POST /alerts (Alertmanager webhooks)', () => {
 
     const again = await (await post(webhook([{ name: 'PodCrashLooping', labels: { deployment: 'web' } }]))).json();
     expect(again.alerts[0].incident).toBe('INC-1');
-    expect(again.alerts[0].runs[0].refused).toContain('restart-probe is cooling down until');
+    expect(again.alerts[0].runs[0].refused).toContain('restart-probe deployment=web is cooling down until');
     expect(await count('incidents')).toBe(1);
     expect(await count('runs')).toBe(1);
 

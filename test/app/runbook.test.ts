@@ -308,7 +308,7 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
     expect(action).toMatchObject({ status: 'done', detail: 'exit 0' });
     expect(action.output).toBe('restarted web\npassword=[redacted] bot xox?-[redacted]');
     expect((await getRun(t.db, 1))!.status).toBe('succeeded');
-    expect(text(await t.dr('run restart-probe deployment=web', 'U0ONCALL01', channel))).toContain('restart-probe is cooling down until 2026-11-24 10:05 WAT');
+    expect(text(await t.dr('run restart-probe deployment=web', 'U0ONCALL01', channel))).toContain('restart-probe deployment=web is cooling down until 2026-11-24 10:05 WAT');
     t.clock.advance(6 * 60_000);
     await t.dr('run restart-probe deployment=web', 'U0ONCALL01', channel);
     // drbot "crashes" after marking the action started: the retried step must not run it again.
@@ -318,6 +318,8 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
     expect(second).toMatchObject({ status: 'unknown', output: null });
     expect(second.detail).toContain('drbot stopped while this command was running, so it is not run a second time');
     t.clock.advance(6 * 60_000);
-    expect(text(await t.dr('run restart-probe deployment=web', 'U0ONCALL01', channel))).toContain('restart-probe has already run 2 time(s) in this incident (max_attempts 2)');
+    expect(text(await t.dr('run restart-probe deployment=web', 'U0ONCALL01', channel))).toContain('restart-probe deployment=web has already run 2 time(s) in this incident (max_attempts 2)');
+    // Cooldown and attempts are per target: restarting web never blocks restarting the detection engine.
+    expect(text(await t.dr('run restart-probe deployment=detection-engine', 'U0ONCALL01', channel))).toContain('Run #3 (restart-probe, T0) is starting now');
   });
 });

@@ -75,26 +75,36 @@ describe('planning a run', () => {
   });
 });
 
-describe('cooldown and max attempts (seed 000 "Automated Runbook Execution")', () => {
+describe('cooldown and max attempts (seed 000 "Automated Runbook Execution"), per runbook and target', () => {
   const now = new Date('2026-11-24T10:00:00Z');
-  const past = (o: Partial<PastRun>): PastRun => ({ id: 1, incidentId: 1, status: 'succeeded', requestedAt: new Date('2026-11-24T09:00:00Z'), startedAt: null, ...o });
+  const abuja = { region: 'abuja' };
+  const past = (o: Partial<PastRun>): PastRun => ({ id: 1, incidentId: 1, status: 'succeeded', requestedAt: new Date('2026-11-24T09:00:00Z'), startedAt: null, params: abuja, changed: true, ...o });
   const fmt = (d: Date) => d.toISOString().slice(11, 16);
-  const check = (runs: PastRun[], incident = 1) => checkRunLimits(rb(), runs, incident, now, fmt);
+  const check = (runs: PastRun[], incident = 1, params: Record<string, string> = abuja) => checkRunLimits(rb(), runs, incident, params, now, fmt);
 
-  it('one open run per runbook and incident', () => {
-    expect(refusal(() => check([past({ status: 'awaiting_approval', id: 7 })])).message).toBe('regional-failover is already requested in this incident (run #7, awaiting approval).');
-    expect(() => check([past({ status: 'awaiting_approval', incidentId: 2 })])).not.toThrow();
+  it('one open run per target, and the refusal says where the open one is', () => {
+    expect(refusal(() => check([past({ status: 'awaiting_approval', id: 7 })])).message)
+      .toBe('regional-failover region=abuja is already requested in this incident: run #7, awaiting approval since 09:00.');
+    expect(refusal(() => check([past({ status: 'awaiting_approval', id: 8, incidentId: 2 })])).message)
+      .toBe('regional-failover region=abuja is already requested in INC-2: run #8, awaiting approval since 09:00.');
+    expect(() => check([past({ status: 'awaiting_approval', params: { region: 'lagos' } })])).not.toThrow();
   });
 
-  it('max attempts per incident; denied, expired and dry runs do not count', () => {
+  it('max attempts per incident and target; denied, expired and dry runs do not count', () => {
     expect(refusal(() => check([past({}), past({ id: 2, status: 'failed' })])).message).toContain('has already run 2 time(s) in this incident (max_attempts 2)');
     expect(() => check([past({}), past({ id: 2, status: 'denied' }), past({ id: 3, status: 'expired' }), past({ id: 4, status: 'dry_run' })])).not.toThrow();
     expect(() => check([past({}), past({ id: 2, incidentId: 2 })])).not.toThrow();
+    expect(() => check([past({}), past({ id: 2 })], 1, { region: 'lagos' })).not.toThrow();
   });
 
-  it('cooldown after the last run anywhere, counted from when it started', () => {
-    expect(refusal(() => check([past({ startedAt: new Date('2026-11-24T09:57:00Z') })], 2)).message).toBe('regional-failover is cooling down until 10:02 (cooldown after its last run).');
+  it('cooldown after the last run of the same target that changed something, counted from when it started', () => {
+    const recent = new Date('2026-11-24T09:57:00Z');
+    expect(refusal(() => check([past({ startedAt: recent })], 2)).message)
+      .toBe('regional-failover region=abuja is cooling down until 10:02 (cooldown after its last run that changed something).');
     expect(() => check([past({ startedAt: new Date('2026-11-24T09:55:00Z') })], 2)).not.toThrow();
+    // Another target, or a run stopped by its precondition (nothing changed), starts no cooldown.
+    expect(() => check([past({ startedAt: recent })], 2, { region: 'lagos' })).not.toThrow();
+    expect(() => check([past({ startedAt: recent, status: 'failed', changed: false })], 2)).not.toThrow();
   });
 });
 

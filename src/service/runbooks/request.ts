@@ -75,7 +75,7 @@ export async function requestRun(ctx: AppContext, r: RunRequest): Promise<{ repl
       return { reply: (earlier?.reply as Reply | null) ?? { message: textMessage(['Already requested (this request was received twice).']) } };
     }
     await lockRunbook(tx, rb.name);
-    if (!dryRun) checkRunLimits(rb, await runHistory(tx, rb.name), incident.id, now, when(ctx));
+    if (!dryRun) checkRunLimits(rb, await runHistory(tx, rb.name), incident.id, params, now, when(ctx));
     const run = (await insertRun(tx, {
       incidentId: incident.id, runbook: rb.name, tier: rb.tier, rollbackOf: null, params, plan, preview, dryRun,
       quorum: quorum ?? null, overrideReason: quorum && !quorum.met ? (r.override ?? null) : null,
