@@ -23,8 +23,7 @@ describe('the compiled build', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
 
     const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: project, encoding: 'utf8' });
-    expect(build.stdout + build.stderr).toBe('');
-    expect(build.status).toBe(0);
+    expect(build.status, build.stdout + build.stderr).toBe(0);
     expect(existsSync(join(project, 'dist/main.js'))).toBe(true);
     expect(readdirSync(join(project, 'dist/store/migrations'))).toEqual(readdirSync(join(ROOT, 'src/store/migrations')));
 
