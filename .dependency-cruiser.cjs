@@ -79,7 +79,7 @@ module.exports = {
     },
     ...Object.entries(SDK_HOME).map(([name, [sdk, home]]) => ({
       name,
-      comment: `${sdk.replace('/[^/]+', '/*')} is imported by ${home} only (one adapter knows each API).`,
+      comment: `${sdk.replace('/[^/]+', '/*')} is imported by ${home} only (the one place that knows that API).`,
       severity: 'error',
       from: { pathNot: `^${home}` },
       to: { path: `node_modules/(@types/)?${sdk}/` },
