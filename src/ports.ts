@@ -2,6 +2,7 @@
  * The capabilities the application needs, one interface per integration. Adapters implement
  * them; only `app.ts` knows which adapter stands behind which port.
  */
+import type { DnsChange, DnsRecordSet } from './core/dns.ts';
 import type { Message } from './core/message.ts';
 
 export interface Clock {
@@ -138,23 +139,8 @@ export interface MailerPort {
   send(m: Mail): Promise<{ messageId: string; accepted: string[] }>;
 }
 
-/** Route 53 record sets, as drbot needs them (weighted and failover routing). */
-export interface DnsRecordSet {
-  name: string;
-  type: string;
-  ttl?: number;
-  setIdentifier?: string;
-  weight?: number;
-  failover?: 'PRIMARY' | 'SECONDARY';
-  healthCheckId?: string;
-  records?: string[];
-  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
-}
-
-export interface DnsChange {
-  action: 'CREATE' | 'DELETE' | 'UPSERT';
-  recordSet: DnsRecordSet;
-}
+// The DNS shapes are the core's (failover planning works on them); the Route 53 port speaks them.
+export type { DnsChange, DnsRecordSet } from './core/dns.ts';
 
 export interface DnsPort {
   listRecordSets(zoneId: string, name: string, type?: string): Promise<DnsRecordSet[]>;

@@ -3,7 +3,7 @@
  * (Lagos=0, Abuja=100) and failover-routing alias records (PRIMARY/SECONDARY). Both are planned
  * here as one change batch; the snapshot (`before`) restores either.
  */
-import type { DnsChange, DnsRecordSet } from '../ports.ts';
+import type { DnsChange, DnsRecordSet } from './dns.ts';
 import { DomainError, type DomainErrorCode } from './errors.ts';
 
 export type RoutingPolicy = 'weighted' | 'failover';

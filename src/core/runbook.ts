@@ -3,7 +3,7 @@
  * how the parameters a person typed are checked, how a runbook becomes the plan a run executes,
  * and the cooldown / max-attempts rule. No I/O here.
  */
-import type { DnsRecordSet } from '../ports.ts';
+import type { DnsRecordSet } from './dns.ts';
 import { DomainError, type DomainErrorCode } from './errors.ts';
 
 /** AIDD tiers (seed 000): T0 runs at once, T1 runs and notifies, T2 waits for approval. */

@@ -6,10 +6,16 @@ export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A connection inside a transaction. */
+export interface Tx extends Queryable {
+  /** Several statements at once, as one batch (a migration file; `$$` bodies included). */
+  exec(sql: string): Promise<void>;
+}
+
 export interface Db extends Queryable {
   readonly engine: 'pg' | 'pglite';
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Several statements at once (migrations). */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Several statements at once, as one batch (outside a transaction). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
   /**

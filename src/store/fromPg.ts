@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable } from './db.ts';
+import type { Db, Queryable, Tx } from './db.ts';
 
 // int8 (count(*), bigint sums) as numbers: drbot's counts are far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -17,7 +17,9 @@ export function fromPg(pool: pg.Pool): Db {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const out = await fn(wrap(client));
+        // A query without parameters goes through the simple protocol: several statements run.
+        const tx: Tx = { ...wrap(client), exec: async (sql) => { await client.query(sql); } };
+        const out = await fn(tx);
         await client.query('COMMIT');
         return out;
       } catch (e) {

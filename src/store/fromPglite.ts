@@ -17,7 +17,7 @@ export function fromPglite(pg: PGlite): Db {
     engine: 'pglite',
     ...wrap(pg),
     transaction(fn) {
-      return pg.transaction((tx) => fn(wrap(tx)));
+      return pg.transaction((tx) => fn({ ...wrap(tx), exec: async (sql) => { await tx.exec(sql); } }));
     },
     async exec(sql) {
       await pg.exec(sql);
