@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { secret } from './fields.ts';
 
-/** Marks a field whose value must never reach logs or Slack. */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
 const url = (description: string) => z.string().url().describe(description);
 
 /**

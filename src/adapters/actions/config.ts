@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack (same convention as config/env.ts). */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from '../../config/fields.ts';
 
 /** What `exec` actions see of drbot's own environment. Never drbot's tokens: only these. */
 export const DEFAULT_INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'KUBECONFIG', 'AWS_PROFILE', 'AWS_REGION', 'AWS_CONFIG_FILE'];

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack (same convention as config/env.ts). */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from '../../config/fields.ts';
 
 /**
  * Options of the Route 53 adapter. Credentials, region and `AWS_ENDPOINT_URL_ROUTE_53` normally
