@@ -104,12 +104,24 @@ describe('GitHub tracker against the stand-in', () => {
     expect((e as Error).message).toMatch(/secondary rate limit/);
   });
 
-  it('403 with x-ratelimit-remaining 0 is a TransientError until the reset time', async () => {
-    gh.rateLimitNext(30, 'primary');
-    const e = await tracker.ensureIssue(issue).catch((x: unknown) => x);
+  it('403 with x-ratelimit-remaining 0 is a TransientError until the reset time (on the injected clock)', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createGitHubTracker({ token: TOKEN, repo: 'acme/incidents', apiUrl: gh.url, now: () => NOW });
+    gh.rateLimitNext(30, 'primary', NOW);
+    const e = await pinned.ensureIssue(issue).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TransientError);
-    expect((e as TransientError).retryAfterMs).toBeGreaterThan(25_000);
-    expect((e as TransientError).retryAfterMs).toBeLessThanOrEqual(31_000);
+    expect((e as TransientError).retryAfterMs).toBe(30_000);
+    // The same reset, read two hours later, is in the past: retry now.
+    gh.rateLimitNext(30, 'primary', NOW);
+    const later = createGitHubTracker({ token: TOKEN, repo: 'acme/incidents', apiUrl: gh.url, now: () => new Date(NOW.getTime() + 7_200_000) });
+    await expect(later.issueState(1)).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 0 });
+  });
+
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createGitHubTracker({ token: TOKEN, repo: 'acme/incidents', apiUrl: gh.url, now: () => NOW });
+    gh.rateLimitNext('Wed, 25 Nov 2026 15:01:00 GMT');
+    await expect(pinned.issueState(1)).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 60_000 });
   });
 
   it('5xx is transient; 404 is a plain Error with GitHub\'s message', async () => {

@@ -118,6 +118,14 @@ describe('PagerDuty adapter against the stand-in', () => {
     pd.assertNoViolations();
   });
 
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createPagerDuty({ routingKey: ROUTING_KEY, eventsUrl: pd.url, apiToken: API_TOKEN, apiUrl: pd.url, agent, now: () => NOW });
+    pd.rateLimitNext(4, 'Wed, 25 Nov 2026 15:00:20 GMT');
+    expect(await failure(pinned.trigger(page()))).toMatchObject({ name: 'TransientError', retryAfterMs: 20_000 });
+    pd.assertNoViolations();
+  });
+
   it('a single 429 is absorbed by pdjs\'s immediate retry', async () => {
     pd.rateLimitNext(1, 30);
     await pager.trigger(page());

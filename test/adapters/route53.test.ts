@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRoute53Dns, waitForInsync, type Route53Dns } from '../../src/adapters/route53/index.ts';
-import type { Route53Options } from '../../src/adapters/route53/config.ts';
 import { describeRecords, healthQuorum, planFailover, planRestore } from '../../src/core/failover.ts';
 import { TransientError } from '../../src/ports.ts';
 import { startRoute53StandIn, type Route53StandIn, type RRSet } from '../standins/route53/server.ts';
@@ -35,7 +34,7 @@ function fakeTime() {
 
 let aws: Route53StandIn;
 let dns: Route53Dns;
-const open = (o: Route53Options = {}) =>
+const open = (o: Parameters<typeof createRoute53Dns>[0] = {}) =>
   createRoute53Dns({ endpoint: aws.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDRBOTTEST', secretAccessKey: 'drbot-test-secret' }, ...o });
 
 beforeEach(async () => {
@@ -155,6 +154,18 @@ describe('failed changes', () => {
       await expect(once.changeRecordSets(ZONE, plan.changes, 'x')).rejects.toBeInstanceOf(TransientError);
     } finally {
       once.close();
+    }
+  });
+
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = open({ maxAttempts: 1, now: () => NOW });
+    try {
+      const plan = planFailover(await pinned.listRecordSets(ZONE, 'api.voxguard.ng'), { from: 'lagos', to: 'abuja' });
+      aws.failNextChange('Throttling', { retryAfter: 'Wed, 25 Nov 2026 15:00:09 GMT' });
+      await expect(pinned.changeRecordSets(ZONE, plan.changes, 'x')).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 9_000 });
+    } finally {
+      pinned.close();
     }
   });
 

@@ -74,6 +74,13 @@ describe('Statuspage adapter against the stand-in', () => {
     expect(sp.incidents).toHaveLength(0);
   });
 
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createStatusPage({ apiKey: KEY, pageId: PAGE, apiUrl: sp.url, now: () => NOW });
+    sp.rateLimitNext('Wed, 25 Nov 2026 15:00:45 GMT');
+    await expect(pinned.createIncident({ name: 'n', status: 'investigating', body: 'b', components: {} })).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 45_000 });
+  });
+
   it('5xx and network failures are transient; other 4xx are a plain Error with the message', async () => {
     sp.failNext(502);
     await expect(page.createIncident({ name: 'n', status: 'investigating', body: 'b', components: {} })).rejects.toBeInstanceOf(TransientError);

@@ -5,11 +5,12 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { parseRetryAfter } from '../../core/retryAfter.ts';
 import { NotConfigured, TransientError, type ActionRunnerPort } from '../../ports.ts';
 import { actionsConfigSchema, type ActionsConfig, type ActionsOptions } from './config.ts';
 
 export interface ActionRunnerOptions extends ActionsOptions {
-  /** The clock behind X-Drbot-Timestamp (tests pin it). */
+  /** The clock behind X-Drbot-Timestamp and Retry-After dates (tests pin it). */
   now?: () => Date;
   /** drbot's own environment, from which `inheritEnv` picks (default: process.env). */
   parentEnv?: NodeJS.ProcessEnv;
@@ -67,7 +68,7 @@ async function sendHttp(c: ActionsConfig, now: () => Date, a: HttpAction): Promi
   }
   if (status >= 200 && status < 300) return { status, body };
   const detail = `${where} answered ${status}${body ? `: ${body.slice(0, 300)}` : ''}`;
-  if (status === 429 || status === 408 || status >= 500) throw new TransientError(detail, retryAfterMs(retryAfter, now()));
+  if (status === 429 || status === 408 || status >= 500) throw new TransientError(detail, parseRetryAfter(retryAfter, now()));
   throw new Error(detail);
 }
 
@@ -144,12 +145,4 @@ function capture(stream: Readable, max: number): { text(): string } {
 function truncate(buf: Buffer, max: number, total = buf.length): string {
   const text = buf.subarray(0, max).toString('utf8');
   return total > max ? `${text}\n…[${total - max} more bytes not kept]` : text;
-}
-
-/** Retry-After as seconds or an HTTP date. */
-function retryAfterMs(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }

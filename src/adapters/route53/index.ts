@@ -14,14 +14,16 @@ export interface Route53Dns extends DnsPort {
 /** A runaway pager would be a bug: a name has far fewer record sets than this many pages. */
 const MAX_PAGES = 20;
 
-export function createRoute53Dns(opts: Route53Options = {}): Route53Dns {
-  const config = route53ConfigSchema.parse(opts);
+export function createRoute53Dns(opts: Route53Options & { now?: () => Date } = {}): Route53Dns {
+  // `now`: the clock Retry-After dates are read against (default: the system clock).
+  const { now = () => new Date(), ...rest } = opts;
+  const config = route53ConfigSchema.parse(rest);
   const aws = createRoute53Client(config);
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
-      throw toPortError(e);
+      throw toPortError(e, now());
     }
   };
 

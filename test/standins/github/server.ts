@@ -79,10 +79,13 @@ export class GitHubStandIn {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Next request is refused for rate limit: `secondary` = 429 + Retry-After, `primary` = 403 + x-ratelimit-reset. */
-  rateLimitNext(retryAfterSeconds: number, kind: 'secondary' | 'primary' = 'secondary'): void {
-    if (kind === 'secondary') this.pending.push({ status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
-    else this.pending.push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + retryAfterSeconds) }, message: 'API rate limit exceeded for user ID 1.' });
+  /**
+   * Next request is refused for rate limit: `secondary` = 429 + Retry-After (seconds, or a string
+   * sent as is, e.g. an HTTP date); `primary` = 403 + x-ratelimit-reset, `retryAfter` seconds after `from`.
+   */
+  rateLimitNext(retryAfter: number | string, kind: 'secondary' | 'primary' = 'secondary', from = new Date()): void {
+    if (kind === 'secondary') this.pending.push({ status: 429, headers: { 'retry-after': String(retryAfter) }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    else this.pending.push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(from.getTime() / 1000) + Number(retryAfter)) }, message: 'API rate limit exceeded for user ID 1.' });
   }
 
   /** Next request (or the next one to `operationId`, e.g. `pulls/create`) fails with `status`. */

@@ -77,7 +77,7 @@ export interface StandInOptions {
   apiToken?: string;
 }
 
-interface Injected { status: number; retryAfterSeconds?: number }
+interface Injected { status: number; retryAfter?: number | string }
 
 export class PagerDutyStandIn {
   readonly violations: string[] = [];
@@ -127,9 +127,9 @@ export class PagerDutyStandIn {
     return i;
   }
 
-  /** The next `n` valid requests get 429 with `Retry-After: retryAfterSeconds`. */
-  rateLimitNext(n: number, retryAfterSeconds: number): void {
-    for (let k = 0; k < n; k++) this.injected.push({ status: 429, retryAfterSeconds });
+  /** The next `n` valid requests get 429 with `Retry-After: retryAfter` (seconds, or a string sent as is, e.g. an HTTP date). */
+  rateLimitNext(n: number, retryAfter: number | string): void {
+    for (let k = 0; k < n; k++) this.injected.push({ status: 429, retryAfter });
   }
 
   /** The next `n` valid requests get `status` with PagerDuty's error body. */
@@ -185,7 +185,7 @@ export class PagerDutyStandIn {
     if (!isEvents && this.o.apiToken && token !== this.o.apiToken) return send(401, { error: { code: 2006, message: 'Authentication failed' } });
 
     const injected = this.injected.shift();
-    if (injected) return send(injected.status, errorBody(isEvents, injected.status), injected.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(injected.retryAfterSeconds) });
+    if (injected) return send(injected.status, errorBody(isEvents, injected.status), injected.retryAfter === undefined ? {} : { 'Retry-After': String(injected.retryAfter) });
 
     if (match.operationId === 'createV2Event') {
       const r = this.enqueue(body as StandInEvent);

@@ -33,8 +33,8 @@ export interface Route53StandIn {
   zones: Map<string, Zone>;
   /** Every checker reports Success (true) or Failure (false); an array gives one observation each. */
   setHealth(id: string, healthy: boolean | boolean[]): void;
-  /** The next ChangeResourceRecordSets fails with this AWS error code, applying nothing. */
-  failNextChange(code: string, o?: { message?: string; status?: number; retryAfterSeconds?: number }): void;
+  /** The next ChangeResourceRecordSets fails with this AWS error code, applying nothing; `retryAfter` is sent as is (e.g. an HTTP date). */
+  failNextChange(code: string, o?: { message?: string; status?: number; retryAfterSeconds?: number; retryAfter?: string }): void;
   /** Changes submitted from now on report INSYNC from their n-th GetChange on (0: at once). */
   insyncAfterPolls(n: number | 'never'): void;
   assertNoViolations(): void;
@@ -42,7 +42,7 @@ export interface Route53StandIn {
 }
 
 class AwsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400, readonly retryAfterSeconds?: number) {
+  constructor(readonly code: string, message: string, readonly status = 400, readonly retryAfter?: string) {
     super(message);
   }
 }
@@ -123,7 +123,7 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
     const type = e.status >= 500 ? 'Receiver' : 'Sender';
     const xml = `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${e.code}</Code><Message>${escape(e.message)}</Message></Error>`
       + `<RequestId>${randomBytes(16).toString('hex')}</RequestId></ErrorResponse>`;
-    sendXml(res, e.status, xml, e.retryAfterSeconds !== undefined ? { 'retry-after': String(e.retryAfterSeconds) } : {});
+    sendXml(res, e.status, xml, e.retryAfter !== undefined ? { 'retry-after': e.retryAfter } : {});
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
@@ -173,7 +173,7 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
     },
     failNextChange(code, o = {}) {
       const status = o.status ?? model.shapes[code]?.error?.httpStatusCode ?? SERVER_ERRORS[code] ?? 400;
-      failure = new AwsError(code, o.message ?? (code === 'Throttling' ? 'Rate exceeded' : `Simulated ${code}`), status, o.retryAfterSeconds);
+      failure = new AwsError(code, o.message ?? (code === 'Throttling' ? 'Rate exceeded' : `Simulated ${code}`), status, o.retryAfter ?? (o.retryAfterSeconds === undefined ? undefined : String(o.retryAfterSeconds)));
     },
     insyncAfterPolls(n) {
       insyncAt = n;

@@ -77,9 +77,9 @@ export class StatusPageStandIn {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Next request is refused for rate limit (Statuspage uses 420 or 429), with Retry-After. */
-  rateLimitNext(retryAfterSeconds: number, status: 420 | 429 = 429): void {
-    this.pending.push({ status, headers: { 'retry-after': String(retryAfterSeconds) } });
+  /** Next request is refused for rate limit (Statuspage uses 420 or 429), with Retry-After (seconds, or a string sent as is, e.g. an HTTP date). */
+  rateLimitNext(retryAfter: number | string, status: 420 | 429 = 429): void {
+    this.pending.push({ status, headers: { 'retry-after': String(retryAfter) } });
   }
 
   failNext(status: number): void {
