@@ -16,9 +16,19 @@ export interface ActionRunnerOptions extends ActionsOptions {
   parentEnv?: NodeJS.ProcessEnv;
 }
 
-/** `sha256=<hex>`: HMAC-SHA256 of the exact bytes sent, so a receiver checks before it parses. */
-export function signBody(key: string, rawBody: string): string {
-  return `sha256=${createHmac('sha256', key).update(rawBody).digest('hex')}`;
+/**
+ * The signature of an `http` action, sent as `X-Drbot-Signature: sha256=<hex>`:
+ *
+ *   hex( HMAC-SHA256( key = DRBOT_ACTION_HMAC_KEY, message = timestamp + "." + rawBody ) )
+ *
+ * where `timestamp` is the exact value of the `X-Drbot-Timestamp` header (Unix seconds, decimal)
+ * and `rawBody` the exact bytes of the body as sent (UTF-8 JSON), before any parsing. Covering
+ * the timestamp lets a receiver refuse a replay: it recomputes the HMAC over the header it got
+ * and the raw body, compares in constant time, then refuses a timestamp outside its tolerance
+ * (e.g. 5 minutes) and an `Idempotency-Key` it has already applied.
+ */
+export function signRequest(key: string, timestamp: string, rawBody: string): string {
+  return `sha256=${createHmac('sha256', key).update(`${timestamp}.${rawBody}`).digest('hex')}`;
 }
 
 export function createActionRunner(opts: ActionRunnerOptions = {}): ActionRunnerPort {
@@ -40,6 +50,7 @@ async function sendHttp(c: ActionsConfig, now: () => Date, a: HttpAction): Promi
   // Logs and errors name the endpoint without its query string, which may carry a token.
   const where = `${a.method} ${url.origin}${url.pathname}`;
   const raw = JSON.stringify(a.body ?? null);
+  const timestamp = String(Math.floor(now().getTime() / 1000));
   let status: number;
   let body: string;
   let retryAfter: string | null;
@@ -52,8 +63,8 @@ async function sendHttp(c: ActionsConfig, now: () => Date, a: HttpAction): Promi
       headers: {
         'content-type': 'application/json',
         'user-agent': 'drbot',
-        'x-drbot-signature': signBody(c.hmacKey, raw),
-        'x-drbot-timestamp': String(Math.floor(now().getTime() / 1000)),
+        'x-drbot-signature': signRequest(c.hmacKey, timestamp, raw),
+        'x-drbot-timestamp': timestamp,
         'idempotency-key': a.idempotencyKey,
       },
     });
