@@ -212,6 +212,20 @@ describe('PagerDuty stand-in', () => {
     expect(ack.status).toBe(400);
     expect(pd.violations[1]).toMatch(/dedup_key is required unless event_action is trigger/);
     expect(pd.events).toHaveLength(0);
+    expect(pd.responseErrors).toEqual([]); // its 400 answers match the description
+  });
+
+  it('checks its own answers against the description, and close() fails on a bad one', async () => {
+    await pager.trigger(page());
+    (pd.incidents[0] as { status: string }).status = 'on_fire'; // a stand-in bug, planted
+    await pager.acknowledgement('drbot-INC-7-page-oncall').catch(() => undefined);
+    expect(pd.responseErrors).toEqual([expect.stringMatching(
+      /^GET \/incidents: stand-in answer breaks the description: listIncidents: response 200 body\/incidents\/0\/status must be equal to one of the allowed values \(triggered, acknowledged, resolved\)$/,
+    )]);
+    expect(pd.violations).toEqual(pd.responseErrors);
+    await expect(pd.close()).rejects.toThrow(/PagerDuty stand-in answered outside its description:\n.*incidents\/0\/status/);
+    pd.responseErrors.length = 0; // seen and expected: afterEach closes again
+    pd.violations.length = 0;
   });
 });
 
