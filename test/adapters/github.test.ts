@@ -160,4 +160,16 @@ describe('GitHub tracker against the stand-in', () => {
     expect(gh.issues).toHaveLength(0);
     gh.violations.length = 0; // seen and expected: keep afterEach's check for the rest
   });
+
+  it('the stand-in checks its own answers against the description, and close() fails on a bad one', async () => {
+    const { number } = await tracker.ensureIssue(issue);
+    expect(gh.responseErrors).toEqual([]); // search, list, create: all in GitHub's shapes
+    (gh.issues[0] as { title: unknown }).title = 42; // a stand-in bug, planted
+    await tracker.issueState(number);
+    expect(gh.responseErrors).toEqual([`GET /repos/acme/incidents/issues/${number}: stand-in answer breaks the description: issues/get: response 200 body/title must be string`]);
+    expect(gh.violations).toEqual(gh.responseErrors);
+    await expect(gh.close()).rejects.toThrow(/GitHub stand-in answered outside its description:\n.*body\/title must be string/);
+    gh.responseErrors.length = 0; // seen and expected: afterEach closes again
+    gh.violations.length = 0;
+  });
 });
