@@ -236,5 +236,33 @@ describe('the stand-in itself', () => {
     expect(aws.violations.join('\n')).toMatch(/GET \/2013-04-01\/nowhere: no operation in the model/);
     expect(() => aws.assertNoViolations()).toThrow(/violation/);
     aws.violations.length = 0; // seen and checked: afterEach asserts the rest of the run was clean
+    expect(aws.responseErrors).toEqual([]); // its 400 answers are AWS's error shape, with codes the model lists
+  });
+
+  it('checks its own answers against the model, and close() fails on a bad one', async () => {
+    // A stand-in bug, planted: a record type Route 53 does not have, and a TTL above the model's maximum.
+    aws.zones.get(ZONE)!.records.push({ Name: 'odd.voxguard.ng.', Type: 'BOGUS', TTL: 2_147_483_648, ResourceRecords: [{ Value: 'x' }] });
+    await dns.listRecordSets(ZONE, 'odd.voxguard.ng').catch(() => undefined);
+    const path = 'ListResourceRecordSets response 200 ListResourceRecordSetsResponse/ResourceRecordSets/ResourceRecordSet[0]';
+    expect(aws.responseErrors).toEqual([
+      `stand-in answer breaks the model: ${path}/Type: "BOGUS" is not one of SOA, A, TXT, NS, CNAME, MX, NAPTR, PTR, SRV, SPF, AAAA, CAA, DS, TLSA, SSHFP, SVCB, HTTPS`,
+      `stand-in answer breaks the model: ${path}/TTL: value 2147483648 above max 2147483647`,
+    ]);
+    aws.zones.get(ZONE)!.records.pop();
+    // An error the operation cannot answer, and a listed one with the wrong status.
+    const plan = planFailover(await dns.listRecordSets(ZONE, 'api.voxguard.ng'), { from: 'lagos', to: 'abuja' });
+    aws.failNextChange('NoSuchChange', { status: 404 });
+    await dns.changeRecordSets(ZONE, plan.changes, 'x').catch(() => undefined);
+    aws.failNextChange('NoSuchHostedZone', { status: 400 });
+    await dns.changeRecordSets(ZONE, plan.changes, 'x').catch(() => undefined);
+    expect(aws.responseErrors.slice(2)).toEqual([
+      'stand-in answer breaks the model: ChangeResourceRecordSets response 404 ErrorResponse/Error/Code: NoSuchChange is neither an error ChangeResourceRecordSets lists '
+        + '(NoSuchHostedZone, NoSuchHealthCheck, InvalidChangeBatch, InvalidInput, PriorRequestNotComplete) nor a common AWS error',
+      'stand-in answer breaks the model: ChangeResourceRecordSets response 400 ErrorResponse/Error/Code: NoSuchHostedZone is answered with HTTP 404, not 400',
+    ]);
+    expect(aws.violations).toEqual(aws.responseErrors);
+    await expect(aws.close()).rejects.toThrow(/Route 53 stand-in answered outside the model:\n- .*Type: "BOGUS" is not one of/);
+    aws.responseErrors.length = 0; // seen and expected: afterEach closes again
+    aws.violations.length = 0;
   });
 });
