@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listTimeline } from '../../src/store/sql/appendTimeline.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
-import { parseMime, startSmtp, servers } from '../standins/smtp.ts';
+import { startSmtp, servers, type Received } from '../standins/smtp.ts';
 import { testConfigDir } from '../helpers/configDir.ts';
 import { openTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
 import { DrbotProcess } from '../helpers/spawnDrbot.ts';
@@ -55,7 +55,7 @@ describe('a real drbot process killed mid-chain (SIGKILL) and started again on t
       procs.push(p);
       return p;
     };
-    const stepsOf = (raw: string) => parseMime(raw).headers['x-drbot-step'];
+    const stepsOf = (m: Received) => m.mail.headers.get('x-drbot-step');
     return { pd, smtp, start, stepsOf };
   }
 
@@ -87,7 +87,7 @@ describe('a real drbot process killed mid-chain (SIGKILL) and started again on t
     await until('no pending chain step', async () => (await listSteps(db, 1)).every((s) => s.source !== 'chain' || s.status !== 'pending'));
     await new Promise((r) => setTimeout(r, 500));
 
-    expect(smtp.received.map((m) => stepsOf(m.raw)).sort()).toEqual(Array.from({ length: EMAILS }, (_, n) => `email-${n + 1}`));
+    expect(smtp.received.map(stepsOf).sort()).toEqual(Array.from({ length: EMAILS }, (_, n) => `email-${n + 1}`));
     expect(smtp.received[0].rcptTo).toEqual(['tunde.bello@voxguard.example']);
     expect(pd.events.filter((e) => e.event_action === 'trigger').map((e) => e.dedup_key)).toEqual(['drbot-INC-1']);
     pd.assertNoViolations();
@@ -114,7 +114,7 @@ describe('a real drbot process killed mid-chain (SIGKILL) and started again on t
     const b = start();
     await b.waitFor(/you are @U0CONSOLE/);
     await until('every step', async () => (await listSteps(db, 1)).filter((s) => s.source === 'chain').every((s) => s.status === 'done' || s.status === 'skipped'), 25_000);
-    const steps = smtp.received.map((m) => stepsOf(m.raw));
+    const steps = smtp.received.map(stepsOf);
     for (let n = 1; n <= EMAILS; n++) expect(steps.filter((s) => s === `email-${n}`).length, `email-${n}`).toBeGreaterThanOrEqual(1);
     // Only the one send in flight at the crash may repeat.
     expect(steps.length).toBeLessThanOrEqual(EMAILS + 1);
