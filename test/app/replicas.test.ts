@@ -6,6 +6,7 @@ import { servers, startSmtp } from '../standins/smtp.ts';
 import { slackConfigDir, SLACK_CHANNELS } from '../helpers/configDir.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { slackApp } from '../helpers/slackApp.ts';
+import { stepsSettled } from '../helpers/settle.ts';
 import { triggerId } from '../helpers/slackRequests.ts';
 import { Agent } from 'node:https';
 
@@ -44,7 +45,9 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     const [ta, tb] = [(await ra.json()).text, (await rb.json()).text];
     expect([ta, tb].filter((t: string) => t.includes('INC-1 declared')).length).toBeGreaterThanOrEqual(1);
     await slack.waitFor((x) => x.channels.find((c) => c.name.endsWith('db-degraded')), 5000, 'channel');
-    await new Promise((r) => setTimeout(r, 500));
+    // Both requests were answered, so every declare happened; once its steps have run, a second
+    // channel or announcement would already be there.
+    await stepsSettled(db);
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
     expect(n).toBe(1);
     expect(slack.calls.filter((c) => c.method === 'conversations.create')).toHaveLength(1);
