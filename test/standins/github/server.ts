@@ -9,6 +9,7 @@ import { OpenApiValidator, type OpenApiMatch } from '../openapi.ts';
  * (subset of npm @octokit/openapi@23.0.2, see test/specs/README.md) and must carry
  * `Authorization: token …` or `Bearer …`; a request that breaks either is recorded in
  * `violations` and answered 422 (404 for an unknown route, 401 without credentials), as GitHub would.
+ * Its own answers, in GitHub's full shapes, are checked against the same description (`checkResponse`).
  * Behind that it keeps one repository (default branch `main`) with refs, commits, files, pull
  * requests, issues, labels and comments, and a search that may lag behind writes like GitHub's.
  */

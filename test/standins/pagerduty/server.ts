@@ -3,7 +3,7 @@
  * API's `GET /incidents`, over HTTPS with a throwaway CA (pdjs always speaks HTTPS).
  * Every request is checked against PagerDuty's published OpenAPI descriptions
  * (test/specs/pagerduty); a request that breaks them is recorded in `violations` and answered
- * 400 with PagerDuty's error body.
+ * 400 with PagerDuty's error body. Its own answers are checked against them too (`checkResponse`).
  *
  * Rules added by hand, because the descriptions state them only in prose:
  * - Events: `dedup_key` is required unless `event_action` is `trigger`.

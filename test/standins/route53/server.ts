@@ -1,6 +1,6 @@
 /**
- * A local Route 53 for tests: every request is checked against the botocore model
- * (validate.ts), and the four operations drbot uses behave like AWS on in-memory zones:
+ * A local Route 53 for tests: every request, and every answer the stand-in gives, is checked
+ * against the botocore model (validate.ts), and the four operations drbot uses behave like AWS on in-memory zones:
  * ListResourceRecordSets (sorted, paged), ChangeResourceRecordSets (atomic, DELETE must match
  * exactly, CREATE must be new), GetChange (PENDING, then INSYNC after N polls) and
  * GetHealthCheckStatus. Tests seed `zones` and health checks in AWS's own vocabulary.

@@ -1,6 +1,7 @@
 /**
  * Checks a rest-xml request against the vendored botocore model of Route 53
- * (test/specs/route53/service-2.json), and builds response XML from output shapes.
+ * (test/specs/route53/service-2.json), builds response XML from output shapes, and checks the
+ * stand-in's answers against the output shapes and the operations' errors (checkResponse).
  * Rules come from the model only: `http` bindings, `required`, `enum`, `min`/`max`, `pattern`,
  * member order, list members. Two things the model does not say, added here and marked:
  *  - the SDK (Smithy model) sends ChangeResourceRecordSets to `…/rrset` while botocore writes

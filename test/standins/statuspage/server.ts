@@ -9,6 +9,7 @@ import { OpenApiValidator, type OpenApiMatch } from '../openapi.ts';
  * against the description in test/specs/statuspage — an UNOFFICIAL mirror (see its PROVENANCE.md),
  * with the fixes listed in `fixMirror` — and must carry `Authorization: OAuth <key>`. A request
  * that breaks either is recorded in `violations` and answered 422 (404 unknown route, 401 no key).
+ * Its own answers are checked against the same description (`checkResponse`).
  * Behind that it keeps one page's components and incidents with their updates.
  */
 const SPEC_PATH = fileURLToPath(new URL('../../specs/statuspage/statuspage-v1.openapi.unofficial-mirror.json', import.meta.url));
