@@ -103,7 +103,7 @@ export async function createApp(o: AppOptions) {
   let runner: StepRunner;
   const ctx: AppContext = {
     db, clock, chat, config, log, metrics, limiter,
-    ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent }),
+    ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent, now: () => clock.now() }),
     name: (id) => people.get(id) ?? id,
     wake: () => {
       runner?.wake();

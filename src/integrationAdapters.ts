@@ -13,13 +13,15 @@ import type { IntegrationPorts } from './ports.ts';
  * Statuspage, Route 53, recovery actions) from the environment. An adapter without credentials
  * says so on use (`integrationStatus.ts` lists which are configured).
  */
-export function createIntegrationAdapters(env: Env, o: { pagerAgent?: Agent; fetch?: typeof fetch } = {}): IntegrationPorts {
+export function createIntegrationAdapters(env: Env, o: { pagerAgent?: Agent; fetch?: typeof fetch; now?: () => Date } = {}): IntegrationPorts {
+  // The application's clock: a provider's Retry-After date is read against it.
+  const now = o.now ?? (() => new Date());
   return {
-    pager: createPagerDuty({ ...pagerDutyOptionsFromEnv(env), agent: o.pagerAgent }),
+    pager: createPagerDuty({ ...pagerDutyOptionsFromEnv(env), agent: o.pagerAgent, now }),
     mailer: createMailer(emailOptionsFromEnv(env)),
-    tracker: createGitHubTracker({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, apiUrl: env.GITHUB_API_URL, fetch: o.fetch }),
-    statusPage: createStatusPage({ apiKey: env.STATUSPAGE_API_KEY, pageId: env.STATUSPAGE_PAGE_ID, apiUrl: env.STATUSPAGE_API_URL, fetch: o.fetch }),
-    dns: createRoute53Dns(env.AWS_ENDPOINT_URL_ROUTE_53 ? { endpoint: env.AWS_ENDPOINT_URL_ROUTE_53 } : {}),
-    actions: createActionRunner({ hmacKey: env.DRBOT_ACTION_HMAC_KEY }),
+    tracker: createGitHubTracker({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, apiUrl: env.GITHUB_API_URL, fetch: o.fetch, now }),
+    statusPage: createStatusPage({ apiKey: env.STATUSPAGE_API_KEY, pageId: env.STATUSPAGE_PAGE_ID, apiUrl: env.STATUSPAGE_API_URL, fetch: o.fetch, now }),
+    dns: createRoute53Dns({ ...(env.AWS_ENDPOINT_URL_ROUTE_53 ? { endpoint: env.AWS_ENDPOINT_URL_ROUTE_53 } : {}), now }),
+    actions: createActionRunner({ hmacKey: env.DRBOT_ACTION_HMAC_KEY, now }),
   };
 }

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack. */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from './fields.ts';
 
 function parseUrl(s: string): URL | undefined {
   try {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
 
+/**
+ * Marks a field whose value must never reach logs or Slack: its description ends in `(secret)`,
+ * which the log redaction (`secretEnvNames`) and the generated README reference read.
+ */
+export const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+
 /** A duration as written in the data folders (`30s`, `5m`, `1h`, `2d`) → milliseconds. */
 export const duration = z
   .union([z.string(), z.number()])

@@ -1,5 +1,6 @@
 import { conditionHolds, type StepCondition } from '../core/chain.ts';
 import { formatDuration } from '../core/duration.ts';
+import { withTimeout } from '../core/withTimeout.ts';
 import type { TimelineEvent } from '../core/incident.ts';
 import { textMessage } from '../core/message.ts';
 import type { StepOutcome } from '../core/steps.ts';
@@ -134,7 +135,10 @@ export class StepRunner {
       else if (!params.success) outcome = { status: 'failed', detail: `bad params for a ${step.kind} step: ${params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}` };
       else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
         outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
-      } else outcome = await withTimeout(kind.run(ctx, { ...step, params: params.data }, incident), Math.max(opts.leaseMs * 0.8, opts.leaseMs - 5_000), step.kind);
+      } else {
+        const ms = Math.max(opts.leaseMs * 0.8, opts.leaseMs - 5_000);
+        outcome = await withTimeout(kind.run(ctx, { ...step, params: params.data }, incident), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`));
+      }
     } catch (e) {
       if (e instanceof NotConfigured) outcome = { status: 'skipped', detail: e.message };
       else if (step.attempts < opts.maxAttempts) {
@@ -250,14 +254,4 @@ export class StepRunner {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e).slice(0, 300);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => {
-      t = setTimeout(() => reject(new TransientError(`${what} took longer than ${formatDuration(ms)}`)), ms);
-    }),
-  ]);
 }

@@ -1,4 +1,5 @@
 import type { Health } from '../ports.ts';
+import { withTimeout } from '../core/withTimeout.ts';
 import type { Queryable } from '../store/db.ts';
 import { pingStore } from '../store/sql/pingStore.ts';
 
@@ -20,7 +21,7 @@ export async function checkReadiness(o: { db: Queryable; redis?: Health; timeout
   const ms = o.timeoutMs ?? 2000;
   const check = async (fn: () => Promise<unknown>): Promise<string> => {
     try {
-      await withTimeout(fn(), ms);
+      await withTimeout(fn(), ms, () => new Error(`no answer in ${ms} ms`));
       return 'ok';
     } catch (e) {
       return `unreachable: ${(e as Error).message}`;
@@ -30,9 +31,4 @@ export async function checkReadiness(o: { db: Queryable; redis?: Health; timeout
   const checks: Record<string, string> = { store };
   if (redis !== undefined) checks.redis = redis;
   return { ready: store === 'ok', degraded: redis !== undefined && redis !== 'ok' ? ['redis'] : [], checks };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p.finally(() => clearTimeout(t)), new Promise<T>((_, r) => (t = setTimeout(() => r(new Error(`no answer in ${ms} ms`)), ms)))]);
 }

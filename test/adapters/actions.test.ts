@@ -9,22 +9,34 @@ import { NotConfigured, TransientError } from '../../src/ports.ts';
 const KEY = 'test-action-hmac-key-0123456789';
 const NOW = new Date('2026-11-25T15:00:00Z');
 
-/** A webhook receiver that does what a real one should: verify, then apply each key once. */
-function receiver(reply: (req: IncomingMessage, res: ServerResponse) => boolean = () => false) {
+/** The documented scheme (README, "Recovery commands"), written out here independently of drbot's code. */
+const expectedSignature = (timestamp: string, rawBody: string) => `sha256=${createHmac('sha256', KEY).update(`${timestamp}.${rawBody}`).digest('hex')}`;
+/** How far a receiver lets X-Drbot-Timestamp stray from its own clock. */
+const TOLERANCE_S = 300;
+
+/**
+ * A webhook receiver that does what a real one should: verify the signature over timestamp and
+ * raw body, refuse a stale timestamp (a replay), then apply each idempotency key once.
+ * `clock` is the receiver's own time (default: drbot's pinned NOW).
+ */
+function receiver(reply: (req: IncomingMessage, res: ServerResponse) => boolean = () => false, clock: () => Date = () => NOW) {
   const seen = new Map<string, string>();
-  const received: { headers: IncomingMessage['headers']; body: string; verified: boolean }[] = [];
+  const received: { headers: IncomingMessage['headers']; body: string; verified: boolean; fresh: boolean }[] = [];
   let applied = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const expected = Buffer.from(`sha256=${createHmac('sha256', KEY).update(body).digest('hex')}`);
+      const timestamp = String(req.headers['x-drbot-timestamp'] ?? '');
+      const expected = Buffer.from(expectedSignature(timestamp, body));
       const given = Buffer.from(String(req.headers['x-drbot-signature'] ?? ''));
       const verified = given.length === expected.length && timingSafeEqual(given, expected);
-      received.push({ headers: req.headers, body, verified });
+      const fresh = /^\d+$/.test(timestamp) && Math.abs(clock().getTime() / 1000 - Number(timestamp)) <= TOLERANCE_S;
+      received.push({ headers: req.headers, body, verified, fresh });
       if (reply(req, res)) return;
       if (!verified) return void res.writeHead(401).end('bad signature');
+      if (!fresh) return void res.writeHead(401).end('stale timestamp');
       const key = String(req.headers['idempotency-key']);
       if (!seen.has(key)) {
         applied += 1;
@@ -55,7 +67,7 @@ describe('http actions', () => {
   const action = (over: Partial<Parameters<typeof runner.http>[0]> = {}) =>
     ({ url: `${base}/hooks/failover?token=abc`, method: 'POST' as const, body: { region: 'abuja', incident: 'INC-42' }, idempotencyKey: 'INC-42:failover:1', timeoutMs: 2000, ...over });
 
-  it('signs the raw body, sends timestamp and idempotency key; a repeat is applied once', async () => {
+  it('signs timestamp + "." + raw body, sends both and the idempotency key; a repeat is applied once', async () => {
     const r = receiver();
     await listen(r.server);
     const first = await runner.http(action());
@@ -67,7 +79,42 @@ describe('http actions', () => {
     expect(r.received[0].body).toBe('{"region":"abuja","incident":"INC-42"}');
     expect(r.received[0].headers).toMatchObject({
       'content-type': 'application/json', 'x-drbot-timestamp': String(NOW.getTime() / 1000), 'idempotency-key': 'INC-42:failover:1',
+      'x-drbot-signature': expectedSignature(String(NOW.getTime() / 1000), '{"region":"abuja","incident":"INC-42"}'),
     });
+    // Not the body alone: that would let a captured request be replayed with a new timestamp.
+    expect(r.received[0].headers['x-drbot-signature']).not.toBe(`sha256=${createHmac('sha256', KEY).update(r.received[0].body).digest('hex')}`);
+  });
+
+  it('the signature covers the timestamp: a replay with a new timestamp fails, an old one is refused', async () => {
+    let receiverNow = NOW;
+    const r = receiver(undefined, () => receiverNow);
+    await listen(r.server);
+    expect((await runner.http(action())).status).toBe(200);
+    const captured = r.received[0];
+    const replay = (timestamp: string) => fetch(`${base}/hooks/failover?token=abc`, {
+      method: 'POST',
+      body: captured.body,
+      headers: {
+        'content-type': 'application/json', 'x-drbot-timestamp': timestamp,
+        'x-drbot-signature': String(captured.headers['x-drbot-signature']), 'idempotency-key': 'INC-42:failover:replayed',
+      },
+    });
+
+    // Ten minutes on, an attacker replays the captured request with a fresh timestamp: the signature no longer matches.
+    receiverNow = new Date(NOW.getTime() + 600_000);
+    const moved = await replay(String(receiverNow.getTime() / 1000));
+    expect([moved.status, await moved.text()]).toEqual([401, 'bad signature']);
+    // Replayed as captured, the signature holds but the timestamp is outside the tolerance.
+    const stale = await replay(String(captured.headers['x-drbot-timestamp']));
+    expect([stale.status, await stale.text()]).toEqual([401, 'stale timestamp']);
+    expect(r.received.slice(1).map((x) => [x.verified, x.fresh])).toEqual([[false, true], [true, false]]);
+    expect(r.applied()).toBe(1);
+
+    // drbot sending at that later time signs its own, later timestamp: accepted.
+    const later = createActionRunner({ hmacKey: KEY, now: () => receiverNow });
+    expect((await later.http(action({ idempotencyKey: 'INC-42:failover:2' }))).body).toBe('{"ok":true,"run":2}');
+    expect(r.received.at(-1)).toMatchObject({ verified: true, fresh: true });
+    expect(r.received.at(-1)!.headers['x-drbot-signature']).not.toBe(captured.headers['x-drbot-signature']);
   });
 
   it('without a key: NotConfigured, nothing sent', async () => {

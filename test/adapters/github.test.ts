@@ -104,12 +104,24 @@ describe('GitHub tracker against the stand-in', () => {
     expect((e as Error).message).toMatch(/secondary rate limit/);
   });
 
-  it('403 with x-ratelimit-remaining 0 is a TransientError until the reset time', async () => {
-    gh.rateLimitNext(30, 'primary');
-    const e = await tracker.ensureIssue(issue).catch((x: unknown) => x);
+  it('403 with x-ratelimit-remaining 0 is a TransientError until the reset time (on the injected clock)', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createGitHubTracker({ token: TOKEN, repo: 'acme/incidents', apiUrl: gh.url, now: () => NOW });
+    gh.rateLimitNext(30, 'primary', NOW);
+    const e = await pinned.ensureIssue(issue).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TransientError);
-    expect((e as TransientError).retryAfterMs).toBeGreaterThan(25_000);
-    expect((e as TransientError).retryAfterMs).toBeLessThanOrEqual(31_000);
+    expect((e as TransientError).retryAfterMs).toBe(30_000);
+    // The same reset, read two hours later, is in the past: retry now.
+    gh.rateLimitNext(30, 'primary', NOW);
+    const later = createGitHubTracker({ token: TOKEN, repo: 'acme/incidents', apiUrl: gh.url, now: () => new Date(NOW.getTime() + 7_200_000) });
+    await expect(later.issueState(1)).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 0 });
+  });
+
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createGitHubTracker({ token: TOKEN, repo: 'acme/incidents', apiUrl: gh.url, now: () => NOW });
+    gh.rateLimitNext('Wed, 25 Nov 2026 15:01:00 GMT');
+    await expect(pinned.issueState(1)).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 60_000 });
   });
 
   it('5xx is transient; 404 is a plain Error with GitHub\'s message', async () => {
@@ -147,5 +159,17 @@ describe('GitHub tracker against the stand-in', () => {
     expect(gh.violations[0]).toMatch(/issues\/create.*'title'/);
     expect(gh.issues).toHaveLength(0);
     gh.violations.length = 0; // seen and expected: keep afterEach's check for the rest
+  });
+
+  it('the stand-in checks its own answers against the description, and close() fails on a bad one', async () => {
+    const { number } = await tracker.ensureIssue(issue);
+    expect(gh.responseErrors).toEqual([]); // search, list, create: all in GitHub's shapes
+    (gh.issues[0] as { title: unknown }).title = 42; // a stand-in bug, planted
+    await tracker.issueState(number);
+    expect(gh.responseErrors).toEqual([`GET /repos/acme/incidents/issues/${number}: stand-in answer breaks the description: issues/get: response 200 body/title must be string`]);
+    expect(gh.violations).toEqual(gh.responseErrors);
+    await expect(gh.close()).rejects.toThrow(/GitHub stand-in answered outside its description:\n.*body\/title must be string/);
+    gh.responseErrors.length = 0; // seen and expected: afterEach closes again
+    gh.violations.length = 0;
   });
 });

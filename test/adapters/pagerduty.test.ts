@@ -118,6 +118,14 @@ describe('PagerDuty adapter against the stand-in', () => {
     pd.assertNoViolations();
   });
 
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createPagerDuty({ routingKey: ROUTING_KEY, eventsUrl: pd.url, apiToken: API_TOKEN, apiUrl: pd.url, agent, now: () => NOW });
+    pd.rateLimitNext(4, 'Wed, 25 Nov 2026 15:00:20 GMT');
+    expect(await failure(pinned.trigger(page()))).toMatchObject({ name: 'TransientError', retryAfterMs: 20_000 });
+    pd.assertNoViolations();
+  });
+
   it('a single 429 is absorbed by pdjs\'s immediate retry', async () => {
     pd.rateLimitNext(1, 30);
     await pager.trigger(page());
@@ -204,6 +212,20 @@ describe('PagerDuty stand-in', () => {
     expect(ack.status).toBe(400);
     expect(pd.violations[1]).toMatch(/dedup_key is required unless event_action is trigger/);
     expect(pd.events).toHaveLength(0);
+    expect(pd.responseErrors).toEqual([]); // its 400 answers match the description
+  });
+
+  it('checks its own answers against the description, and close() fails on a bad one', async () => {
+    await pager.trigger(page());
+    (pd.incidents[0] as { status: string }).status = 'on_fire'; // a stand-in bug, planted
+    await pager.acknowledgement('drbot-INC-7-page-oncall').catch(() => undefined);
+    expect(pd.responseErrors).toEqual([expect.stringMatching(
+      /^GET \/incidents: stand-in answer breaks the description: listIncidents: response 200 body\/incidents\/0\/status must be equal to one of the allowed values \(triggered, acknowledged, resolved\)$/,
+    )]);
+    expect(pd.violations).toEqual(pd.responseErrors);
+    await expect(pd.close()).rejects.toThrow(/PagerDuty stand-in answered outside its description:\n.*incidents\/0\/status/);
+    pd.responseErrors.length = 0; // seen and expected: afterEach closes again
+    pd.violations.length = 0;
   });
 });
 

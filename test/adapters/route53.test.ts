@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRoute53Dns, waitForInsync, type Route53Dns } from '../../src/adapters/route53/index.ts';
-import type { Route53Options } from '../../src/adapters/route53/config.ts';
+import { createRoute53Dns, type Route53Dns } from '../../src/adapters/route53/index.ts';
 import { describeRecords, healthQuorum, planFailover, planRestore } from '../../src/core/failover.ts';
 import { TransientError } from '../../src/ports.ts';
 import { startRoute53StandIn, type Route53StandIn, type RRSet } from '../standins/route53/server.ts';
@@ -27,15 +26,9 @@ const failoverSeed = (): RRSet[] => [
   { Name: 'app.voxguard.ng.', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: '"owner=platform"' }] },
 ];
 
-/** A clock that moves only when the code under test sleeps. */
-function fakeTime() {
-  let t = 0;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
-}
-
 let aws: Route53StandIn;
 let dns: Route53Dns;
-const open = (o: Route53Options = {}) =>
+const open = (o: Parameters<typeof createRoute53Dns>[0] = {}) =>
   createRoute53Dns({ endpoint: aws.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDRBOTTEST', secretAccessKey: 'drbot-test-secret' }, ...o });
 
 beforeEach(async () => {
@@ -51,7 +44,7 @@ afterEach(async () => {
 });
 
 describe('Route 53 adapter against the stand-in (real SDK)', () => {
-  it('weighted: reads Lagos/Abuja, shifts the weights in one batch, waits INSYNC, rolls back exactly', async () => {
+  it('weighted: reads Lagos/Abuja, shifts the weights in one batch, follows the change to INSYNC, rolls back exactly', async () => {
     aws.insyncAfterPolls(3);
     const sets = await dns.listRecordSets(ZONE, 'api.voxguard.ng', 'A');
     expect(sets.map((s) => [s.setIdentifier, s.weight])).toEqual([['abuja', 0], ['lagos', 100]]);
@@ -63,9 +56,10 @@ describe('Route 53 adapter against the stand-in (real SDK)', () => {
     expect(describeRecords(plan.before, plan.after)).toEqual(['api.voxguard.ng A weighted abuja=0 → 100, lagos=100 → 0']);
     const change = await dns.changeRecordSets(ZONE, plan.changes, 'INC-42 failover lagos → abuja');
     expect(change.status).toBe('PENDING');
-    const clock = fakeTime();
-    expect(await waitForInsync(dns, change.changeId, { timeoutMs: 60_000, pollMs: 5_000, ...clock })).toBe('INSYNC');
-    expect(clock.now()).toBe(10_000); // three polls, two pauses
+    // The runbook step polls GetChange on the scheduler; each poll is one call here.
+    expect([await dns.getChange(change.changeId), await dns.getChange(change.changeId), await dns.getChange(change.changeId)])
+      .toEqual(['PENDING', 'PENDING', 'INSYNC']);
+    expect(aws.calls.filter((c) => c.operation === 'GetChange').map((c) => c.input.Id)).toEqual([change.changeId, change.changeId, change.changeId]);
 
     const batches = aws.calls.filter((c) => c.operation === 'ChangeResourceRecordSets');
     expect(batches).toHaveLength(1);
@@ -74,7 +68,7 @@ describe('Route 53 adapter against the stand-in (real SDK)', () => {
     expect(now).toEqual(plan.after);
 
     const rollback = await dns.changeRecordSets(ZONE, planRestore(plan.before, now), 'INC-42 rollback');
-    expect(await dns.waitForInsync(rollback.changeId, { ...fakeTime(), timeoutMs: 60_000, pollMs: 1_000 })).toBe('INSYNC');
+    expect(rollback.changeId).not.toBe(change.changeId);
     expect(await dns.listRecordSets(ZONE, 'api.voxguard.ng')).toEqual(plan.before);
     expect(aws.zones.get(ZONE)!.records.filter((r) => r.Name === 'api.voxguard.ng.')).toEqual(
       expect.arrayContaining(weightedSeed().slice(0, 2)),
@@ -158,6 +152,18 @@ describe('failed changes', () => {
     }
   });
 
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = open({ maxAttempts: 1, now: () => NOW });
+    try {
+      const plan = planFailover(await pinned.listRecordSets(ZONE, 'api.voxguard.ng'), { from: 'lagos', to: 'abuja' });
+      aws.failNextChange('Throttling', { retryAfter: 'Wed, 25 Nov 2026 15:00:09 GMT' });
+      await expect(pinned.changeRecordSets(ZONE, plan.changes, 'x')).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 9_000 });
+    } finally {
+      pinned.close();
+    }
+  });
+
   it('the SDK itself retries a 5xx once (maxAttempts 2), then the change goes through', async () => {
     const plan = planFailover(await dns.listRecordSets(ZONE, 'api.voxguard.ng'), { from: 'lagos', to: 'abuja' });
     aws.failNextChange('InternalFailure');
@@ -188,14 +194,8 @@ describe('health checks and propagation', () => {
     await expect(dns.healthCheckStatus('no-such-check')).rejects.toThrow(/NoSuchHealthCheck/);
   });
 
-  it('a change that never gets INSYNC → TIMEOUT after the timeout, polling each interval', async () => {
-    aws.insyncAfterPolls('never');
-    const plan = planFailover(await dns.listRecordSets(ZONE, 'api.voxguard.ng'), { from: 'lagos', to: 'abuja' });
-    const { changeId } = await dns.changeRecordSets(ZONE, plan.changes, 'never syncs');
-    const clock = fakeTime();
-    expect(await dns.waitForInsync(changeId, { timeoutMs: 30_000, pollMs: 10_000, ...clock })).toBe('TIMEOUT');
-    expect(clock.now()).toBe(30_000);
-    expect(aws.calls.filter((c) => c.operation === 'GetChange')).toHaveLength(4);
+  it('an unknown change id is a plain Error', async () => {
+    await expect(dns.getChange('CNOSUCHCHANGE')).rejects.toThrow(/NoSuchChange.*CNOSUCHCHANGE/);
   });
 });
 
@@ -236,5 +236,33 @@ describe('the stand-in itself', () => {
     expect(aws.violations.join('\n')).toMatch(/GET \/2013-04-01\/nowhere: no operation in the model/);
     expect(() => aws.assertNoViolations()).toThrow(/violation/);
     aws.violations.length = 0; // seen and checked: afterEach asserts the rest of the run was clean
+    expect(aws.responseErrors).toEqual([]); // its 400 answers are AWS's error shape, with codes the model lists
+  });
+
+  it('checks its own answers against the model, and close() fails on a bad one', async () => {
+    // A stand-in bug, planted: a record type Route 53 does not have, and a TTL above the model's maximum.
+    aws.zones.get(ZONE)!.records.push({ Name: 'odd.voxguard.ng.', Type: 'BOGUS', TTL: 2_147_483_648, ResourceRecords: [{ Value: 'x' }] });
+    await dns.listRecordSets(ZONE, 'odd.voxguard.ng').catch(() => undefined);
+    const path = 'ListResourceRecordSets response 200 ListResourceRecordSetsResponse/ResourceRecordSets/ResourceRecordSet[0]';
+    expect(aws.responseErrors).toEqual([
+      `stand-in answer breaks the model: ${path}/Type: "BOGUS" is not one of SOA, A, TXT, NS, CNAME, MX, NAPTR, PTR, SRV, SPF, AAAA, CAA, DS, TLSA, SSHFP, SVCB, HTTPS`,
+      `stand-in answer breaks the model: ${path}/TTL: value 2147483648 above max 2147483647`,
+    ]);
+    aws.zones.get(ZONE)!.records.pop();
+    // An error the operation cannot answer, and a listed one with the wrong status.
+    const plan = planFailover(await dns.listRecordSets(ZONE, 'api.voxguard.ng'), { from: 'lagos', to: 'abuja' });
+    aws.failNextChange('NoSuchChange', { status: 404 });
+    await dns.changeRecordSets(ZONE, plan.changes, 'x').catch(() => undefined);
+    aws.failNextChange('NoSuchHostedZone', { status: 400 });
+    await dns.changeRecordSets(ZONE, plan.changes, 'x').catch(() => undefined);
+    expect(aws.responseErrors.slice(2)).toEqual([
+      'stand-in answer breaks the model: ChangeResourceRecordSets response 404 ErrorResponse/Error/Code: NoSuchChange is neither an error ChangeResourceRecordSets lists '
+        + '(NoSuchHostedZone, NoSuchHealthCheck, InvalidChangeBatch, InvalidInput, PriorRequestNotComplete) nor a common AWS error',
+      'stand-in answer breaks the model: ChangeResourceRecordSets response 400 ErrorResponse/Error/Code: NoSuchHostedZone is answered with HTTP 404, not 400',
+    ]);
+    expect(aws.violations).toEqual(aws.responseErrors);
+    await expect(aws.close()).rejects.toThrow(/Route 53 stand-in answered outside the model:\n- .*Type: "BOGUS" is not one of/);
+    aws.responseErrors.length = 0; // seen and expected: afterEach closes again
+    aws.violations.length = 0;
   });
 });

@@ -74,6 +74,13 @@ describe('Statuspage adapter against the stand-in', () => {
     expect(sp.incidents).toHaveLength(0);
   });
 
+  it('a Retry-After date is read against the injected clock', async () => {
+    const NOW = new Date('2026-11-25T15:00:00Z');
+    const pinned = createStatusPage({ apiKey: KEY, pageId: PAGE, apiUrl: sp.url, now: () => NOW });
+    sp.rateLimitNext('Wed, 25 Nov 2026 15:00:45 GMT');
+    await expect(pinned.createIncident({ name: 'n', status: 'investigating', body: 'b', components: {} })).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 45_000 });
+  });
+
   it('5xx and network failures are transient; other 4xx are a plain Error with the message', async () => {
     sp.failNext(502);
     await expect(page.createIncident({ name: 'n', status: 'investigating', body: 'b', components: {} })).rejects.toBeInstanceOf(TransientError);
@@ -108,5 +115,18 @@ describe('Statuspage adapter against the stand-in', () => {
     expect(sp.violations[2]).toMatch(/OAuth/);
     expect(sp.incidents).toHaveLength(0);
     sp.violations.length = 0; // seen and expected: keep afterEach's check for the rest
+  });
+
+  it('the stand-in checks its own answers against the description, and close() fails on a bad one', async () => {
+    (sp.components[API] as { status: string }).status = 'on_fire'; // a stand-in bug, planted
+    const res = await fetch(`${sp.url}/pages/${PAGE}/components/${API}`, { headers: { authorization: `OAuth ${KEY}` } });
+    expect(res.status).toBe(200);
+    expect(sp.responseErrors).toEqual([expect.stringMatching(
+      new RegExp(`^GET /v1/pages/${PAGE}/components/${API}: stand-in answer breaks the description: getPagesPageIdComponentsComponentId: response 200 body/status must be equal to one of the allowed values \\(operational, `),
+    )]);
+    expect(sp.violations).toEqual(sp.responseErrors);
+    await expect(sp.close()).rejects.toThrow(/Statuspage stand-in answered outside its description:\n.*body\/status must be equal to one of the allowed values/);
+    sp.responseErrors.length = 0; // seen and expected: afterEach closes again and checks the rest
+    sp.violations.length = 0;
   });
 });

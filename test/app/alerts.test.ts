@@ -5,6 +5,7 @@ import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { getRun } from '../../src/store/sql/getRun.ts';
 import { listRunActions } from '../../src/store/sql/listRunActions.ts';
 import { slackApp } from '../helpers/slackApp.ts';
+import { stepsSettled } from '../helpers/settle.ts';
 import type { Route53StandIn } from '../standins/route53/server.ts';
 import { awsCredentials, changes, HC, route53, runbookEdits, slackDir } from './runbookFixtures.ts';
 
@@ -105,7 +106,8 @@ describe('POST /alerts (Alertmanager webhooks)', () => {
     for (let i = 0; i < 2; i++) expect((await (await post(evil)).json()).alerts[0].runs[0].refused).toContain('`deployment` must be one of detection-engine, web (got "web;reboot")');
     const channel = (await getIncident(s.db, 1))!.channelId!;
     await s.slack.waitFor((x) => x.messages(channel).some((m) => (m.text ?? '').includes('Alert PodCrashLooping did not start restart-probe')), 5000, 'refusal posted');
-    await new Promise((r) => setTimeout(r, 500));
+    // Both webhooks were answered, so whatever they planted is in the store; once it has run, a second post would be there.
+    await stepsSettled(s.db, { incidentId: 1 });
     expect(s.slack.messages(channel).filter((m) => (m.text ?? '').includes('did not start restart-probe') && (m.text ?? '').includes('web;reboot'))).toHaveLength(1);
     expect(await count('incidents')).toBe(1); // same Alertmanager group → same incident
   });

@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
 import { startSlackStandIn, type SlackStandIn } from '../standins/slack/server.ts';
-import { parseMime, servers, startSmtp } from '../standins/smtp.ts';
+import { servers, startSmtp } from '../standins/smtp.ts';
 import { slackConfigDir, SLACK_CHANNELS } from '../helpers/configDir.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { slackApp } from '../helpers/slackApp.ts';
+import { stepsSettled } from '../helpers/settle.ts';
 import { triggerId } from '../helpers/slackRequests.ts';
 import { Agent } from 'node:https';
 
@@ -44,7 +45,9 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     const [ta, tb] = [(await ra.json()).text, (await rb.json()).text];
     expect([ta, tb].filter((t: string) => t.includes('INC-1 declared')).length).toBeGreaterThanOrEqual(1);
     await slack.waitFor((x) => x.channels.find((c) => c.name.endsWith('db-degraded')), 5000, 'channel');
-    await new Promise((r) => setTimeout(r, 500));
+    // Both requests were answered, so every declare happened; once its steps have run, a second
+    // channel or announcement would already be there.
+    await stepsSettled(db);
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
     expect(n).toBe(1);
     expect(slack.calls.filter((c) => c.method === 'conversations.create')).toHaveLength(1);
@@ -73,7 +76,7 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     const done = async () => (await Promise.all([1, 2].map((id) => listSteps(db, id)))).flat().filter((s) => s.source === 'chain').every((s) => s.status === 'done');
     for (let i = 0; i < 200 && !(await done()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await done()).toBe(true);
-    const sent = smtp.received.map((m) => `${parseMime(m.raw).headers['x-drbot-incident']}/${parseMime(m.raw).headers['x-drbot-step']}`).sort();
+    const sent = smtp.received.map((m) => `${m.mail.headers.get('x-drbot-incident')}/${m.mail.headers.get('x-drbot-step')}`).sort();
     expect(sent).toEqual([1, 2].flatMap((i) => Array.from({ length: 8 }, (_, n) => `INC-${i}/email-${n + 1}`)).sort());
     expect(pd.events.filter((e) => e.event_action === 'trigger').map((e) => e.dedup_key).sort()).toEqual(['drbot-INC-1', 'drbot-INC-2']);
     expect(slack.messages(SLACK_CHANNELS.engineering)).toHaveLength(2);

@@ -9,6 +9,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
  * Checks requests against an OpenAPI 3 description, for the local stand-ins of PagerDuty,
  * Statuspage and GitHub. Finds the operation by method and path template, then validates path
  * and query parameters and the JSON body with ajv against the description's own schemas.
+ * `validateResponse` checks what the stand-in answers the same way, against the response the
+ * description gives for the status code sent, so a stand-in cannot drift from the real API.
  */
 export interface OpenApiRequest {
   method: string;
@@ -21,6 +23,8 @@ export interface OpenApiRequest {
 
 export interface OpenApiMatch {
   operationId?: string;
+  /** Lower-case HTTP method of the matched operation. */
+  method?: string;
   /** The path template, e.g. `/repos/{owner}/{repo}/issues`. */
   template?: string;
   params: Record<string, string>;
@@ -115,10 +119,33 @@ export class OpenApiValidator {
         if (body.required) errors.push(`${id}: the request body is required`);
       } else if (schema) {
         const v = this.schemaValidator(`${id}:body`, schema);
-        if (!v(r.body)) errors.push(...(v.errors ?? []).map((e) => `${id}: body${e.instancePath || ''} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}${e.params && 'additionalProperty' in e.params ? ` ("${e.params.additionalProperty}")` : ''}`));
+        if (!v(r.body)) errors.push(...(v.errors ?? []).map((e) => `${id}: body${e.instancePath || ''} ${e.message}${detail(e.params)}`));
       }
     }
-    return { operationId: found.op.operationId as string | undefined, template: found.template, params, errors };
+    return { operationId: found.op.operationId as string | undefined, method, template: found.template, params, errors };
+  }
+
+  /**
+   * Checks a stand-in's answer to a matched request: the JSON body against the schema of the
+   * response described for `status` (exact code, then `4XX`-style range, then `default`).
+   * A 2xx the operation does not describe is an error (the stand-in picked the wrong code); any
+   * other undescribed status (429, 5xx), or one described without a JSON schema, has nothing to check. `skip(instancePath, keyword)`
+   * lets a stand-in ignore a known flaw of its description, with a comment saying why.
+   */
+  validateResponse(m: OpenApiMatch, status: number, body: unknown, skip?: (e: { instancePath: string; keyword: string }) => boolean): string[] {
+    const found = this.ops.find((o) => o.template === m.template && o.method === m.method);
+    if (!found) return [];
+    const id = (found.op.operationId as string | undefined) ?? `${found.method} ${found.template}`;
+    const responses = (found.op.responses ?? {}) as Record<string, Json>;
+    const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => responses[k]);
+    if (!key) return status >= 200 && status < 300 ? [`${id}: response ${status} is not described (described: ${Object.keys(responses).join(', ')})`] : [];
+    const content = (this.deref(responses[key]).content ?? {}) as Record<string, Json>;
+    const type = Object.keys(content).find((t) => t === 'application/json') ?? Object.keys(content).find((t) => /[/+]json$/.test(t));
+    const schema = type ? content[type].schema : undefined;
+    if (!schema) return []; // described without a body schema: nothing to check against
+    const v = this.schemaValidator(`${id}:response:${key}`, schema);
+    if (v(body)) return [];
+    return (v.errors ?? []).filter((e) => !skip?.(e)).map((e) => `${id}: response ${status} body${e.instancePath || ''} ${e.message}${detail(e.params)}`);
   }
 
   /** Resolves a `$ref` to a parameter or request body (one level is all the descriptions use). */
@@ -127,6 +154,13 @@ export class OpenApiValidator {
     if (!ref) return o;
     return ref.slice(2).split('/').reduce<Json>((acc, k) => acc[k.replace(/~1/g, '/').replace(/~0/g, '~')] as Json, this.spec);
   }
+}
+
+/** The allowed values or the unexpected property of an ajv error, for the message. */
+function detail(params: Record<string, unknown> | undefined): string {
+  if (params && 'allowedValues' in params) return ` (${(params.allowedValues as unknown[]).join(', ')})`;
+  if (params && 'additionalProperty' in params) return ` ("${params.additionalProperty}")`;
+  return '';
 }
 
 /**

@@ -176,6 +176,25 @@ describe('Slack stand-in: answers like Slack', () => {
     expect(m.ts).toMatch(/^\d+\.\d{6}$/);
     await expect(s.waitFor(() => false, 60, 'nothing')).rejects.toThrow(/waitFor\(nothing\) timed out after 60 ms[\s\S]*chat\.postMessage/);
   });
+
+  it('its error answers, invalid_arguments included, match the description', async () => {
+    expect(await slackError(client.apiCall('conversations.invite', { channel: 'C0ANNOUNCE' }))).toBe('invalid_arguments');
+    expect(await slackError(client.chat.update({ channel: 'C0ANNOUNCE', ts: '1700000000.000001', text: 'x' }))).toBe('message_not_found');
+    const posted = await client.chat.postMessage({ channel: 'C0ANNOUNCE', text: 'x', blocks: [{ type: 'divider' }] });
+    expect((await client.chat.update({ channel: 'C0ANNOUNCE', ts: posted.ts!, text: 'y', blocks: [{ type: 'divider' }] })).ok).toBe(true);
+    expect(s.responseErrors).toEqual([]);
+    expect(s.violations).toEqual(["conversations.invite: missing required argument 'users'"]);
+  });
+
+  it('checks its own answers against the description, and close() fails on a bad one', async () => {
+    s.addChannel({ id: 'c-not-an-id', name: 'planted' }); // a stand-in bug, planted: Slack channel ids are C…, upper case
+    expect((await client.chat.postMessage({ channel: 'c-not-an-id', text: 'hi' })).ok).toBe(true);
+    expect(s.responseErrors).toEqual(['stand-in answer breaks the description: chat.postMessage: answer/channel must match pattern "^[CGD][A-Z0-9]{8,}$"']);
+    expect(s.violations).toEqual(s.responseErrors);
+    await expect(s.close()).rejects.toThrow(/Slack stand-in answered outside its description:\n.*answer\/channel must match pattern/);
+    s.responseErrors.length = 0; // seen and expected: afterEach closes again
+    s.violations.length = 0;
+  });
 });
 
 describe('requests into drbot', () => {

@@ -1,8 +1,13 @@
 import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
-/** A real SMTP server on 127.0.0.1 that keeps what it receives (tests receive real mail). */
-export interface Received { mailFrom: string; rcptTo: string[]; user?: string; raw: string }
+/**
+ * A real SMTP server on 127.0.0.1 that keeps what it receives (tests receive real mail).
+ * `mail` is the message as mailparser reads it: headers (lower-case names, encoded words
+ * decoded), `text` and `html` with their transfer encoding undone.
+ */
+export interface Received { mailFrom: string; rcptTo: string[]; user?: string; raw: string; mail: ParsedMail }
 
 /** Every server started, so a test file can close them all after each test. */
 export const servers: SMTPServer[] = [];
@@ -38,11 +43,19 @@ export async function startSmtp(o: {
         await o.beforeReply?.();
         const refused = o.data?.();
         if (refused) return cb(refused);
+        const raw = Buffer.concat(chunks);
+        let mail: ParsedMail;
+        try {
+          mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
+        } catch (e) {
+          return cb(smtpError(554, `5.6.0 the stand-in cannot read this message: ${(e as Error).message}`));
+        }
         received.push({
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           user: session.user as string | undefined,
-          raw: Buffer.concat(chunks).toString('utf8'),
+          raw: raw.toString('utf8'),
+          mail,
         });
         cb();
       });
@@ -56,37 +69,4 @@ export async function startSmtp(o: {
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Just enough MIME to read nodemailer's output: headers, and the parts of a multipart body. */
-export function parseMime(raw: string): { headers: Record<string, string>; parts: { type: string; body: string }[] } {
-  const split = (s: string) => {
-    const at = s.indexOf('\r\n\r\n');
-    const head = s.slice(0, at).replace(/\r\n[ \t]+/g, ' ');
-    const headers = Object.fromEntries(head.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-    return { headers, body: s.slice(at + 4) };
-  };
-  const decode = (body: string, encoding = '7bit') => {
-    if (encoding === 'base64') return Buffer.from(body, 'base64').toString('utf8');
-    if (encoding !== 'quoted-printable') return body.replace(/\r\n$/, '');
-    const bytes = body.replace(/=\r\n/g, '').replace(/\r\n$/, '');
-    return Buffer.from(bytes.replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-  };
-  const top = split(raw);
-  const boundary = /boundary="?([^";]+)"?/.exec(top.headers['content-type'] ?? '')?.[1];
-  const bodies = boundary ? top.body.split(`--${boundary}`).slice(1, -1) : [raw];
-  const parts = bodies.map((b) => split(b.replace(/^\r\n/, ''))).map((p) => ({
-    type: (p.headers['content-type'] ?? '').split(';')[0], body: decode(p.body, p.headers['content-transfer-encoding']),
-  }));
-  return { headers: top.headers, parts };
-}
-
-
-/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?…?=` / `=?UTF-8?B?…?=`) in a header value. */
-export function decodeHeader(value: string): string {
-  return value.replace(/\s*=\?utf-8\?([qb])\?([^?]*)\?=\s*/gi, (_m, enc: string, text: string) => {
-    if (enc.toLowerCase() === 'b') return Buffer.from(text, 'base64').toString('utf8');
-    const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  });
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { declare } from '../../src/core/incident.ts';
 import type { RunPlan } from '../../src/core/runbook.ts';
 import { connectPg } from '../../src/store/fromPg.ts';
@@ -102,26 +102,41 @@ describe.each(ENGINES)('recovery runs in the store on %s', (engine) => {
 
   it.skipIf(engine === 'pglite')('the runbook lock makes two replicas take turns', async () => {
     const other = connectPg(db.url!, { schema: db.schema, max: 2 });
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let aLocked!: () => void;
+    const aHolds = new Promise<void>((r) => (aLocked = r));
+    let first: Promise<void> | undefined;
+    let second: Promise<void> | undefined;
     try {
-      const order: string[] = [];
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      const first = db.transaction(async (tx) => {
+      first = db.transaction(async (tx) => {
         await lockRunbook(tx, 'dns-failover');
         order.push('a locked');
+        aLocked();
         await held;
         order.push('a done');
       });
-      await new Promise((r) => setTimeout(r, 50));
-      const second = other.transaction(async (tx) => {
+      await aHolds;
+      let bPid: number | undefined;
+      second = other.transaction(async (tx) => {
+        bPid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
         await lockRunbook(tx, 'dns-failover');
         order.push('b locked');
       });
-      await new Promise((r) => setTimeout(r, 100));
+      // b is queued behind a: PostgreSQL shows its advisory lock request, not granted.
+      await vi.waitFor(async () => {
+        expect(bPid).toBeDefined();
+        const waiting = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND locktype = 'advisory' AND NOT granted`, [bPid]);
+        expect(waiting[0].n).toBe(1);
+      }, { timeout: 5000, interval: 20 });
+      expect(order).toEqual(['a locked']);
       release();
       await Promise.all([first, second]);
       expect(order).toEqual(['a locked', 'a done', 'b locked']);
     } finally {
+      release(); // a failed check must not leave a's transaction open (afterEach closes the database)
+      await Promise.allSettled([first, second]);
       await other.close();
     }
   });

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack (same convention as config/env.ts). */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from '../../config/fields.ts';
 
 /** What `exec` actions see of drbot's own environment. Never drbot's tokens: only these. */
 export const DEFAULT_INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'KUBECONFIG', 'AWS_PROFILE', 'AWS_REGION', 'AWS_CONFIG_FILE'];
 
 export const actionsConfigSchema = z.object({
-  hmacKey: secret(z.string().min(16).optional(), 'DRBOT_ACTION_HMAC_KEY: signs the body of every `http` action (HMAC-SHA256); unset: `http` actions are not sent'),
+  hmacKey: secret(z.string().min(16).optional(), 'DRBOT_ACTION_HMAC_KEY: signs the timestamp and body of every `http` action (HMAC-SHA256); unset: `http` actions are not sent'),
   maxOutputBytes: z.number().int().positive().default(4096)
     .describe('Bytes kept of each of stdout and stderr of an `exec` action, and of an `http` answer'),
   killGraceMs: z.number().int().nonnegative().default(2000)

@@ -5,19 +5,30 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { parseRetryAfter } from '../../core/retryAfter.ts';
 import { NotConfigured, TransientError, type ActionRunnerPort } from '../../ports.ts';
 import { actionsConfigSchema, type ActionsConfig, type ActionsOptions } from './config.ts';
 
 export interface ActionRunnerOptions extends ActionsOptions {
-  /** The clock behind X-Drbot-Timestamp (tests pin it). */
+  /** The clock behind X-Drbot-Timestamp and Retry-After dates (tests pin it). */
   now?: () => Date;
   /** drbot's own environment, from which `inheritEnv` picks (default: process.env). */
   parentEnv?: NodeJS.ProcessEnv;
 }
 
-/** `sha256=<hex>`: HMAC-SHA256 of the exact bytes sent, so a receiver checks before it parses. */
-export function signBody(key: string, rawBody: string): string {
-  return `sha256=${createHmac('sha256', key).update(rawBody).digest('hex')}`;
+/**
+ * The signature of an `http` action, sent as `X-Drbot-Signature: sha256=<hex>`:
+ *
+ *   hex( HMAC-SHA256( key = DRBOT_ACTION_HMAC_KEY, message = timestamp + "." + rawBody ) )
+ *
+ * where `timestamp` is the exact value of the `X-Drbot-Timestamp` header (Unix seconds, decimal)
+ * and `rawBody` the exact bytes of the body as sent (UTF-8 JSON), before any parsing. Covering
+ * the timestamp lets a receiver refuse a replay: it recomputes the HMAC over the header it got
+ * and the raw body, compares in constant time, then refuses a timestamp outside its tolerance
+ * (e.g. 5 minutes) and an `Idempotency-Key` it has already applied.
+ */
+export function signRequest(key: string, timestamp: string, rawBody: string): string {
+  return `sha256=${createHmac('sha256', key).update(`${timestamp}.${rawBody}`).digest('hex')}`;
 }
 
 export function createActionRunner(opts: ActionRunnerOptions = {}): ActionRunnerPort {
@@ -39,6 +50,7 @@ async function sendHttp(c: ActionsConfig, now: () => Date, a: HttpAction): Promi
   // Logs and errors name the endpoint without its query string, which may carry a token.
   const where = `${a.method} ${url.origin}${url.pathname}`;
   const raw = JSON.stringify(a.body ?? null);
+  const timestamp = String(Math.floor(now().getTime() / 1000));
   let status: number;
   let body: string;
   let retryAfter: string | null;
@@ -51,8 +63,8 @@ async function sendHttp(c: ActionsConfig, now: () => Date, a: HttpAction): Promi
       headers: {
         'content-type': 'application/json',
         'user-agent': 'drbot',
-        'x-drbot-signature': signBody(c.hmacKey, raw),
-        'x-drbot-timestamp': String(Math.floor(now().getTime() / 1000)),
+        'x-drbot-signature': signRequest(c.hmacKey, timestamp, raw),
+        'x-drbot-timestamp': timestamp,
         'idempotency-key': a.idempotencyKey,
       },
     });
@@ -67,7 +79,7 @@ async function sendHttp(c: ActionsConfig, now: () => Date, a: HttpAction): Promi
   }
   if (status >= 200 && status < 300) return { status, body };
   const detail = `${where} answered ${status}${body ? `: ${body.slice(0, 300)}` : ''}`;
-  if (status === 429 || status === 408 || status >= 500) throw new TransientError(detail, retryAfterMs(retryAfter, now()));
+  if (status === 429 || status === 408 || status >= 500) throw new TransientError(detail, parseRetryAfter(retryAfter, now()));
   throw new Error(detail);
 }
 
@@ -144,12 +156,4 @@ function capture(stream: Readable, max: number): { text(): string } {
 function truncate(buf: Buffer, max: number, total = buf.length): string {
   const text = buf.subarray(0, max).toString('utf8');
   return total > max ? `${text}\n…[${total - max} more bytes not kept]` : text;
-}
-
-/** Retry-After as seconds or an HTTP date. */
-function retryAfterMs(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }

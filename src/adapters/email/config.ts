@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack (same convention as src/config/env.ts). */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from '../../config/fields.ts';
 
 const smtpUrl = z.string().optional()
   .transform((v) => v || undefined)

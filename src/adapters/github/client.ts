@@ -1,4 +1,5 @@
 import { Octokit } from '@octokit/rest';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../core/retryAfter.ts';
 import { TransientError } from '../../ports.ts';
 import type { GitHubConfig } from './config.ts';
 import type { GhFile, GhIssue, GhPull } from './map.ts';
@@ -9,7 +10,11 @@ import type { GhFile, GhIssue, GhPull } from './map.ts';
  * carrying GitHub's message. `@octokit/rest` has no retry or throttling plugin: drbot's
  * scheduler owns backoff, so none is added here.
  */
-export function createGitHubClient(c: GitHubConfig & { token: string; owner: string; repo: string }, fetchImpl: typeof fetch = globalThis.fetch) {
+export function createGitHubClient(
+  c: GitHubConfig & { token: string; owner: string; repo: string },
+  fetchImpl: typeof fetch = globalThis.fetch,
+  now: () => Date = () => new Date(),
+) {
   // Per-request timeout, so a hung connection becomes a retryable failure instead of a stuck step.
   const timedFetch: typeof fetch = (input, init) => {
     const timeout = AbortSignal.timeout(c.timeoutMs);
@@ -26,7 +31,7 @@ export function createGitHubClient(c: GitHubConfig & { token: string; owner: str
     try {
       return (await call()).data;
     } catch (e) {
-      throw toPortError(e, what);
+      throw toPortError(e, what, now());
     }
   }
 
@@ -40,7 +45,7 @@ export function createGitHubClient(c: GitHubConfig & { token: string; owner: str
         return (await rest.git.getRef({ owner, repo, ref: `heads/${branch}` })).data.object.sha;
       } catch (e) {
         if (httpStatus(e) === 404) return undefined;
-        throw toPortError(e, `read branch ${branch}`);
+        throw toPortError(e, `read branch ${branch}`, now());
       }
     },
     /** Creates `branch` at `sha`; `exists` when an earlier attempt already made it. */
@@ -50,7 +55,7 @@ export function createGitHubClient(c: GitHubConfig & { token: string; owner: str
         return 'created';
       } catch (e) {
         if (httpStatus(e) === 422 && /reference already exists/i.test(gitHubMessage(e))) return 'exists';
-        throw toPortError(e, `create branch ${branch}`);
+        throw toPortError(e, `create branch ${branch}`, now());
       }
     },
     async getFile(path: string, branch: string): Promise<GhFile | undefined> {
@@ -60,7 +65,7 @@ export function createGitHubClient(c: GitHubConfig & { token: string; owner: str
         return { sha: data.sha, content: 'content' in data ? data.content : '' };
       } catch (e) {
         if (httpStatus(e) === 404) return undefined;
-        throw toPortError(e, `read ${path}`);
+        throw toPortError(e, `read ${path}`, now());
       }
     },
     async putFile(f: { path: string; branch: string; base64: string; message: string; sha?: string }): Promise<void> {
@@ -76,7 +81,7 @@ export function createGitHubClient(c: GitHubConfig & { token: string; owner: str
         return (await rest.pulls.create({ owner, repo, ...p })).data;
       } catch (e) {
         if (httpStatus(e) === 422 && /pull request already exists/i.test(gitHubMessage(e))) return 'exists';
-        throw toPortError(e, 'open the pull request');
+        throw toPortError(e, 'open the pull request', now());
       }
     },
     async searchIssues(q: string): Promise<GhIssue[]> {
@@ -122,7 +127,7 @@ function gitHubMessage(e: unknown): string {
   return [data.message ?? 'no message', ...details].join(': ');
 }
 
-function toPortError(e: unknown, what: string): Error {
+function toPortError(e: unknown, what: string, now: Date): Error {
   const h = asHttpError(e);
   if (!h) return e instanceof Error ? e : new Error(String(e));
   const headers = h.response?.headers ?? {};
@@ -130,21 +135,17 @@ function toPortError(e: unknown, what: string): Error {
   const rateLimited = h.status === 429 || (h.status === 403 && (headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0'));
   // Octokit reports network failures and timeouts as status 500 without a response.
   if (rateLimited || h.status >= 500 || !h.response) {
-    return new TransientError(`GitHub could not ${what} (${h.status}${rateLimited ? ', rate limited' : ''}): ${message}`, retryAfterMs(headers));
+    return new TransientError(`GitHub could not ${what} (${h.status}${rateLimited ? ', rate limited' : ''}): ${message}`, retryAfterMs(headers, now));
   }
   return new Error(`GitHub refused to ${what} (${h.status}): ${message}`);
 }
 
 /** Retry-After (seconds or HTTP date), else the primary rate limit's reset time (epoch seconds). */
-function retryAfterMs(headers: Record<string, string | undefined>, now = Date.now()): number | undefined {
-  const ra = headers['retry-after'];
-  if (ra !== undefined) {
-    const secs = Number(ra);
-    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-    const at = Date.parse(ra);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+function retryAfterMs(headers: Record<string, string | undefined>, now: Date): number | undefined {
+  const ra = parseRetryAfter(headers['retry-after'], now);
+  if (ra !== undefined) return ra;
   const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
-  return undefined;
+  if (headers['x-ratelimit-remaining'] !== '0' || !Number.isFinite(reset) || reset <= 0) return undefined;
+  // An instant in epoch seconds: the same bounds as a Retry-After date (past → 0, capped).
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, reset * 1000 - now.getTime()));
 }

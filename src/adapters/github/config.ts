@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack (same convention as src/config/env.ts). */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from '../../config/fields.ts';
 
 /** What the GitHub adapter needs; `token` and `repo` may be missing (then every call says NotConfigured). */
 export const gitHubConfigSchema = z.object({

@@ -13,6 +13,8 @@ export interface GitHubTrackerOptions {
   /** Injected transport (tests, proxies); defaults to the global fetch. */
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The clock Retry-After dates and rate-limit resets are read against (default: the system clock). */
+  now?: () => Date;
 }
 
 /**
@@ -26,7 +28,7 @@ export function createGitHubTracker(opts: GitHubTrackerOptions): TrackerPort {
     const missing = [!cfg.token && 'GITHUB_TOKEN', !cfg.repo && 'GITHUB_REPO'].filter((x): x is string => !!x);
     if (missing.length) throw new NotConfigured('GitHub', missing);
     const { owner, name } = splitRepo(cfg.repo!);
-    return (client ??= createGitHubClient({ ...cfg, token: cfg.token!, owner, repo: name }, opts.fetch));
+    return (client ??= createGitHubClient({ ...cfg, token: cfg.token!, owner, repo: name }, opts.fetch, opts.now));
   };
 
   return {

@@ -13,6 +13,7 @@
  */
 import type { Agent } from 'node:https';
 import { api, event } from '@pagerduty/pdjs';
+import { parseRetryAfter } from '../../core/retryAfter.ts';
 import { TransientError } from '../../ports.ts';
 import { errorMessage, type EnqueueAccepted, type EnqueueBody, type RestIncident } from './map.ts';
 
@@ -20,6 +21,8 @@ export interface Transport {
   agent?: Agent;
   retryTimeoutMs: number;
   timeoutMs: number;
+  /** The clock Retry-After dates are read against. */
+  now: () => Date;
 }
 
 /** What pdjs hands back: node-fetch's Response with the parsed body as `data`. */
@@ -45,10 +48,10 @@ export async function postEvent(server: string, body: EnqueueBody, t: Transport)
     // pdjs's type wants a payload on every action; acknowledge/resolve need none (see map.ts).
     res = await event({ server, data: body as Parameters<typeof event>[0]['data'], ...requestOptions(t) });
   } catch (e) {
-    throw failure(e, 'Events API');
+    throw failure(e, 'Events API', t);
   }
   if (res.status >= 200 && res.status < 300) return res.data as EnqueueAccepted;
-  throw httpError(res, 'Events API');
+  throw httpError(res, 'Events API', t);
 }
 
 /** `GET /incidents` with the headers rest.openapiv3.json requires. */
@@ -63,39 +66,34 @@ export async function listIncidents(server: string, token: string, query: Record
       ...requestOptions(t),
     });
   } catch (e) {
-    throw failure(e, 'REST API');
+    throw failure(e, 'REST API', t);
   }
   if (res.status >= 200 && res.status < 300) return ((res.data as { incidents?: RestIncident[] }).incidents ?? []);
-  throw httpError(res, 'REST API');
+  throw httpError(res, 'REST API', t);
 }
 
 /** 429, 408 and 5xx are worth retrying; any other status is a refusal. */
-function httpError(res: PdResponse, what: string): Error {
+function httpError(res: PdResponse, what: string, t: Transport): Error {
   const said = errorMessage(res.data);
   const text = `PagerDuty ${what} answered ${res.status}${said ? `: ${said}` : ''}`;
-  if (res.status === 429) return new TransientError(text, retryAfterMs(res.headers));
+  if (res.status === 429) return new TransientError(text, retryAfterMs(res.headers, t.now()));
   if (res.status === 408 || res.status >= 500) return new TransientError(text);
   if (res.status === 401 || res.status === 403) return new Error(`${text} (check PAGERDUTY_API_TOKEN and its permissions)`);
   return new Error(text);
 }
 
-/** Retry-After (seconds or an HTTP date); the REST API also sends `ratelimit-reset` (seconds). */
-function retryAfterMs(headers: PdResponse['headers']): number | undefined {
-  const v = headers.get('retry-after') ?? headers.get('ratelimit-reset');
-  if (!v) return undefined;
-  const seconds = Number(v);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+/** Retry-After (seconds or an HTTP date); the REST API also sends `ratelimit-reset` (seconds, same syntax). */
+function retryAfterMs(headers: PdResponse['headers'], now: Date): number | undefined {
+  return parseRetryAfter(headers.get('retry-after') ?? headers.get('ratelimit-reset'), now);
 }
 
 const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
 /** A rejected pdjs call: network trouble, a timeout, an unreadable body, or an untrusted certificate. */
-function failure(e: unknown, what: string): Error {
+function failure(e: unknown, what: string, t: Transport): Error {
   // pdjs's REST call rejects with the Response itself when the body is not JSON.
   const res = e as Partial<PdResponse> | undefined;
-  if (typeof res?.status === 'number' && res.headers) return httpError({ status: res.status, headers: res.headers, data: undefined }, what);
+  if (typeof res?.status === 'number' && res.headers) return httpError({ status: res.status, headers: res.headers, data: undefined }, what, t);
   const err = e as { type?: string; code?: string; name?: string; message?: string };
   if (err?.code && TLS_TRUST.test(err.code)) {
     // Retrying will not make the certificate trusted.

@@ -1,8 +1,6 @@
 import { Agent } from 'node:https';
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack (same convention as src/config/env.ts). */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from '../../config/fields.ts';
 
 /** An unset variable often arrives as an empty string: treat it as absent. */
 const optionalText = z.string().optional().transform((v) => v || undefined);

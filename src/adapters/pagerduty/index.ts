@@ -9,11 +9,13 @@ export { pagerDutyOptionsFromEnv, type PagerDutyOptions } from './config.ts';
 /**
  * PagerDuty through @pagerduty/pdjs: Events API v2 for pages (the dedup key makes repeats
  * safe), REST API to read acknowledgements back. Without credentials each call throws
- * NotConfigured, so the caller can say "not sent (no credentials)".
+ * NotConfigured, so the caller can say "not sent (no credentials)". `now` is the clock
+ * Retry-After dates are read against (default: the system clock).
  */
-export function createPagerDuty(opts: PagerDutyOptions): PagerPort {
-  const cfg = parsePagerDutyConfig(opts);
-  const t: Transport = { agent: cfg.agent, retryTimeoutMs: cfg.retryTimeoutMs, timeoutMs: cfg.timeoutMs };
+export function createPagerDuty(opts: PagerDutyOptions & { now?: () => Date }): PagerPort {
+  const { now = () => new Date(), ...rest } = opts;
+  const cfg = parsePagerDutyConfig(rest);
+  const t: Transport = { agent: cfg.agent, retryTimeoutMs: cfg.retryTimeoutMs, timeoutMs: cfg.timeoutMs, now };
   const eventsServer = pdjsServer(cfg.eventsUrl, { dropV2: true });
   const apiServer = pdjsServer(cfg.apiUrl);
 

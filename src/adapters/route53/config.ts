@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Marks a field whose value must never reach logs or Slack (same convention as config/env.ts). */
-const secret = <T extends z.ZodTypeAny>(s: T, description: string) => s.describe(`${description} (secret)`);
+import { secret } from '../../config/fields.ts';
 
 /**
  * Options of the Route 53 adapter. Credentials, region and `AWS_ENDPOINT_URL_ROUTE_53` normally
@@ -23,9 +21,6 @@ export const route53ConfigSchema = z.object({
   connectTimeoutMs: z.number().int().positive().default(3_000).describe('TCP connect timeout'),
   pageSize: z.number().int().min(1).max(300).optional()
     .describe('ListResourceRecordSets MaxItems per page (Route 53 default and maximum: 300)'),
-  waitTimeoutMs: z.number().int().positive().default(180_000)
-    .describe('How long waitForInsync polls GetChange before answering TIMEOUT (changes usually sync within 60 s)'),
-  pollMs: z.number().int().positive().default(5_000).describe('Pause between GetChange polls'),
 }).strict();
 
 export type Route53Config = z.infer<typeof route53ConfigSchema>;

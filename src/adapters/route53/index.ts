@@ -4,9 +4,11 @@ import { createRoute53Client } from './client.ts';
 import { route53ConfigSchema, type Route53Options } from './config.ts';
 import { bareId, changeToVendor, fqdn, fromVendor, isSuccess, sameName, toPortError } from './map.ts';
 
+/**
+ * Waiting for a change to be INSYNC is not done here: the runbook steps poll `getChange` durably
+ * through the scheduler, so a restart in the middle of a failover loses nothing.
+ */
 export interface Route53Dns extends DnsPort {
-  /** Polls GetChange with the configured timeout and interval. */
-  waitForInsync(changeId: string, o?: Partial<WaitOptions>): Promise<'INSYNC' | 'TIMEOUT'>;
   /** Frees the SDK's sockets. */
   close(): void;
 }
@@ -14,18 +16,20 @@ export interface Route53Dns extends DnsPort {
 /** A runaway pager would be a bug: a name has far fewer record sets than this many pages. */
 const MAX_PAGES = 20;
 
-export function createRoute53Dns(opts: Route53Options = {}): Route53Dns {
-  const config = route53ConfigSchema.parse(opts);
+export function createRoute53Dns(opts: Route53Options & { now?: () => Date } = {}): Route53Dns {
+  // `now`: the clock Retry-After dates are read against (default: the system clock).
+  const { now = () => new Date(), ...rest } = opts;
+  const config = route53ConfigSchema.parse(rest);
   const aws = createRoute53Client(config);
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
-      throw toPortError(e);
+      throw toPortError(e, now());
     }
   };
 
-  const dns: Route53Dns = {
+  return {
     /** Every set of exactly `name` (and `type`): starts the listing there and pages while it lasts. */
     async listRecordSets(zoneId, name, type) {
       const out: DnsRecordSet[] = [];
@@ -69,30 +73,6 @@ export function createRoute53Dns(opts: Route53Options = {}): Route53Dns {
       }));
       return { healthy: observations.length > 0 && observations.every((o) => isSuccess(o.status)), observations };
     },
-
-    waitForInsync: (changeId, o = {}) => waitForInsync(dns, changeId, { timeoutMs: config.waitTimeoutMs, pollMs: config.pollMs, ...o }),
     close: () => aws.close(),
   };
-  return dns;
-}
-
-export interface WaitOptions {
-  timeoutMs: number;
-  pollMs: number;
-  /** Injected so tests need not wait; defaults to a real timer. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-}
-
-/** Polls GetChange until INSYNC, or answers TIMEOUT once `timeoutMs` has passed. Errors propagate. */
-export async function waitForInsync(dns: Pick<DnsPort, 'getChange'>, changeId: string, o: WaitOptions): Promise<'INSYNC' | 'TIMEOUT'> {
-  const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = now() + o.timeoutMs;
-  for (;;) {
-    if ((await dns.getChange(changeId)) === 'INSYNC') return 'INSYNC';
-    const left = deadline - now();
-    if (left <= 0) return 'TIMEOUT';
-    await sleep(Math.min(o.pollMs, left));
-  }
 }

@@ -1,4 +1,5 @@
 /** Domain record sets ↔ Route 53's shapes, and SDK errors → the port's errors. */
+import { parseRetryAfter } from '../../core/retryAfter.ts';
 import { NotConfigured, TransientError, type DnsChange, type DnsRecordSet } from '../../ports.ts';
 import type { VendorChange, VendorRecordSet } from './client.ts';
 
@@ -63,9 +64,9 @@ interface SdkError {
 /**
  * Throttling, 5xx and network failures → TransientError (the scheduler backs off); missing
  * credentials → NotConfigured; anything else (InvalidChangeBatch, NoSuchHostedZone, …) → a plain
- * Error carrying AWS's own message, because retrying will not fix it.
+ * Error carrying AWS's own message, because retrying will not fix it. `now` reads a Retry-After date.
  */
-export function toPortError(e: unknown, now = Date.now()): Error {
+export function toPortError(e: unknown, now: Date): Error {
   if (e instanceof TransientError || e instanceof NotConfigured) return e;
   const err = (e ?? {}) as SdkError;
   const name = err.name ?? 'Error';
@@ -73,16 +74,12 @@ export function toPortError(e: unknown, now = Date.now()): Error {
   const status = err.$metadata?.httpStatusCode;
   const message = `Route 53 ${name}: ${err.message ?? String(e)}`;
   if (RETRYABLE_CODES.has(name) || (status !== undefined && (status === 429 || status >= 500)) || NETWORK_CODES.has(err.code ?? '')) {
-    return new TransientError(message, retryAfterMs(err.$response?.headers, now));
+    return new TransientError(message, parseRetryAfter(retryAfterHeader(err.$response?.headers), now));
   }
   return new Error(message, { cause: e });
 }
 
-/** Retry-After as seconds or an HTTP date. */
-export function retryAfterMs(headers: Record<string, string> | undefined, now = Date.now()): number | undefined {
-  const v = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
-  if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+/** Retry-After from the SDK's raw response headers (their case is not guaranteed). */
+function retryAfterHeader(headers: Record<string, string> | undefined): string | undefined {
+  return Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
 }

@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Form } from '../../core/form.ts';
+import { MAX_RETRY_AFTER_MS } from '../../core/retryAfter.ts';
 import type { Message } from '../../core/message.ts';
 import { ChatError, TransientError, type ChatPort } from '../../ports.ts';
 import { escapeMrkdwn, inertText, toSlackMessage } from './blocks.ts';
@@ -21,7 +22,9 @@ export function createSlackClient(token: string, slackApiUrl: string): WebClient
 function mapError(e: unknown): never {
   const err = e as { code?: string; data?: { error?: string }; retryAfter?: number; message?: string };
   if (err.code === webApi.ErrorCode.RateLimitedError) {
-    throw new TransientError('Slack rate limited the call', (err.retryAfter ?? 1) * 1000);
+    // The WebClient has already read Retry-After into seconds; the bound is the one every adapter uses.
+    const seconds = typeof err.retryAfter === 'number' && Number.isFinite(err.retryAfter) && err.retryAfter >= 0 ? err.retryAfter : 1;
+    throw new TransientError('Slack rate limited the call', Math.min(MAX_RETRY_AFTER_MS, seconds * 1000));
   }
   if (err.code === webApi.ErrorCode.PlatformError) {
     const code = err.data?.error ?? 'unknown';

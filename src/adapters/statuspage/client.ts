@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../../core/retryAfter.ts';
 import { TransientError } from '../../ports.ts';
 import type { StatusPageConfig } from './config.ts';
 import { errorText, type SpIncidentRequest } from './map.ts';
@@ -7,7 +8,11 @@ import { errorText, type SpIncidentRequest } from './map.ts';
  * the port's errors: TransientError for 420/429 (rate limit, about 1 request/s), 5xx and network
  * failures; a plain Error with Statuspage's message for any other refusal.
  */
-export function createStatusPageClient(c: StatusPageConfig & { apiKey: string; pageId: string }, fetchImpl: typeof fetch = globalThis.fetch) {
+export function createStatusPageClient(
+  c: StatusPageConfig & { apiKey: string; pageId: string },
+  fetchImpl: typeof fetch = globalThis.fetch,
+  now: () => Date = () => new Date(),
+) {
   const page = `${c.apiUrl}/pages/${encodeURIComponent(c.pageId)}`;
 
   async function send(method: 'POST' | 'PATCH', url: string, body: unknown, what: string): Promise<unknown> {
@@ -32,7 +37,7 @@ export function createStatusPageClient(c: StatusPageConfig & { apiKey: string; p
     if (res.ok) return data;
     const message = errorText(data, res.statusText || text.slice(0, 200));
     if (res.status === 420 || res.status === 429 || res.status >= 500) {
-      throw new TransientError(`Statuspage could not ${what} (${res.status}): ${message}`, retryAfterMs(res.headers.get('retry-after')));
+      throw new TransientError(`Statuspage could not ${what} (${res.status}): ${message}`, parseRetryAfter(res.headers.get('retry-after'), now()));
     }
     throw new Error(`Statuspage refused to ${what} (${res.status}): ${message}`);
   }
@@ -44,12 +49,3 @@ export function createStatusPageClient(c: StatusPageConfig & { apiKey: string; p
 }
 
 export type StatusPageClient = ReturnType<typeof createStatusPageClient>;
-
-/** Retry-After as seconds or an HTTP date. */
-function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const secs = Number(value);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}

@@ -13,6 +13,8 @@ export interface StatusPageOptions {
   /** Injected transport (tests, proxies); defaults to the global fetch. */
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The clock Retry-After dates are read against (default: the system clock). */
+  now?: () => Date;
 }
 
 /**
@@ -25,7 +27,7 @@ export function createStatusPage(opts: StatusPageOptions): StatusPagePort {
   const sp = (): StatusPageClient => {
     const missing = [!cfg.apiKey && 'STATUSPAGE_API_KEY', !cfg.pageId && 'STATUSPAGE_PAGE_ID'].filter((x): x is string => !!x);
     if (missing.length) throw new NotConfigured('Statuspage', missing);
-    return (client ??= createStatusPageClient({ ...cfg, apiKey: cfg.apiKey!, pageId: cfg.pageId! }, opts.fetch));
+    return (client ??= createStatusPageClient({ ...cfg, apiKey: cfg.apiKey!, pageId: cfg.pageId! }, opts.fetch, opts.now));
   };
 
   return {

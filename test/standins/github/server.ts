@@ -2,13 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OpenApiValidator } from '../openapi.ts';
+import { OpenApiValidator, type OpenApiMatch } from '../openapi.ts';
 
 /**
  * A stand-in for api.github.com. Every request is checked against GitHub's own description
  * (subset of npm @octokit/openapi@23.0.2, see test/specs/README.md) and must carry
  * `Authorization: token …` or `Bearer …`; a request that breaks either is recorded in
  * `violations` and answered 422 (404 for an unknown route, 401 without credentials), as GitHub would.
+ * Its own answers, in GitHub's full shapes, are checked against the same description (`checkResponse`).
  * Behind that it keeps one repository (default branch `main`) with refs, commits, files, pull
  * requests, issues, labels and comments, and a search that may lag behind writes like GitHub's.
  */
@@ -49,7 +50,10 @@ const blobSha = (b: Buffer) => sha1(Buffer.concat([Buffer.from(`blob ${b.length}
 export class GitHubStandIn {
   readonly calls: Call[] = [];
   readonly violations: string[] = [];
+  /** Answers of the stand-in itself that break the description (see checkResponse). */
+  readonly responseErrors: string[] = [];
   readonly issues: StandInIssue[] = [];
+  private readonly matches = new WeakMap<Call, OpenApiMatch>();
   readonly pulls: StandInPull[] = [];
   readonly labels = new Set<string>();
   /** Search calls for which a newly created issue stays invisible (GitHub's index lags). */
@@ -75,14 +79,18 @@ export class GitHubStandIn {
     return this;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.responseErrors.length) throw new Error(`GitHub stand-in answered outside its description:\n${this.responseErrors.join('\n')}`);
   }
 
-  /** Next request is refused for rate limit: `secondary` = 429 + Retry-After, `primary` = 403 + x-ratelimit-reset. */
-  rateLimitNext(retryAfterSeconds: number, kind: 'secondary' | 'primary' = 'secondary'): void {
-    if (kind === 'secondary') this.pending.push({ status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
-    else this.pending.push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + retryAfterSeconds) }, message: 'API rate limit exceeded for user ID 1.' });
+  /**
+   * Next request is refused for rate limit: `secondary` = 429 + Retry-After (seconds, or a string
+   * sent as is, e.g. an HTTP date); `primary` = 403 + x-ratelimit-reset, `retryAfter` seconds after `from`.
+   */
+  rateLimitNext(retryAfter: number | string, kind: 'secondary' | 'primary' = 'secondary', from = new Date()): void {
+    if (kind === 'secondary') this.pending.push({ status: 429, headers: { 'retry-after': String(retryAfter) }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    else this.pending.push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(from.getTime() / 1000) + Number(retryAfter)) }, message: 'API rate limit exceeded for user ID 1.' });
   }
 
   /** Next request (or the next one to `operationId`, e.g. `pulls/create`) fails with `status`. */
@@ -110,6 +118,17 @@ export class GitHubStandIn {
     if (this.violations.length) throw new Error(`GitHub stand-in saw requests that break the description:\n${this.violations.join('\n')}`);
   }
 
+  /**
+   * The stand-in's own answer against the description: a mismatch is a stand-in bug, never
+   * expected by a test. It is listed in `violations` and `responseErrors`, and `close()` throws
+   * it, so the test that made the request fails even if it never asks for the violations.
+   */
+  private checkResponse(where: string, m: OpenApiMatch, status: number, body: unknown): void {
+    const errors = spec().validator.validateResponse(m, status, body).map((e) => `${where}: stand-in answer breaks the description: ${e}`);
+    this.responseErrors.push(...errors);
+    this.violations.push(...errors);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -128,6 +147,8 @@ export class GitHubStandIn {
       else reply = err(500, `stand-in error: ${(e as Error).message}`);
     }
     call.status = reply[0];
+    const m = this.matches.get(call);
+    if (m?.template) this.checkResponse(`${method} ${url.pathname}${url.search}`, m, reply[0], reply[1]);
     res.writeHead(reply[0], { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': randomBytes(4).toString('hex'), ...reply[2] });
     res.end(reply[1] === undefined ? '' : JSON.stringify(reply[1]));
   }
@@ -142,6 +163,7 @@ export class GitHubStandIn {
     let path = url.pathname;
     for (const re of multiSegment) path = path.replace(re, (_m, head: string, tail: string) => head + tail.replace(/\//g, '%2F'));
     const m = validator.validate({ method, path, query: url.searchParams, headers: req.headers, body: call.body });
+    this.matches.set(call, m);
     call.operationId = m.operationId;
     for (const e of m.errors) flag(e);
     if (!m.template) return err(404, 'Not Found');
@@ -164,7 +186,7 @@ export class GitHubStandIn {
 
   // ---- GitHub's behaviour, one handler per operationId ----------------------------------
   private readonly handlers: Record<string, (p: Record<string, string>, q: URLSearchParams, b: Json) => Reply> = {
-    'repos/get': () => [200, { id: 1, node_id: 'R_1', name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner }, private: true, default_branch: 'main', html_url: this.html(), url: `${this.url}/repos/${this.owner}/${this.repo}` }],
+    'repos/get': () => [200, this.fullRepoJson()],
     'git/get-ref': (p) => {
       const branch = p.ref.startsWith('heads/') ? p.ref.slice(6) : undefined;
       const sha = branch && this.refs.get(branch);
@@ -184,7 +206,7 @@ export class GitHubStandIn {
       const blob = tree?.get(p.path);
       if (!blob) return err(404, 'Not Found');
       const content = blob.toString('base64').replace(/.{60}/g, '$&\n');
-      return [200, { ...this.fileJson(p.path, blob), content, encoding: 'base64' }];
+      return [200, { ...this.fileJson(p.path, blob, ref), content, encoding: 'base64' }];
     },
     'repos/create-or-update-file-contents': (p, _q, b) => {
       const branch = (b.branch as string | undefined) ?? 'main';
@@ -200,7 +222,7 @@ export class GitHubStandIn {
       const commit = sha1(randomBytes(8));
       this.commits.set(commit, tree);
       this.refs.set(branch, commit);
-      return [old ? 200 : 201, { content: this.fileJson(p.path, blob), commit: { sha: commit, message: b.message } }];
+      return [old ? 200 : 201, { content: this.fileJson(p.path, blob, branch), commit: this.commitJson(commit, b.message, head) }];
     },
     'pulls/list': (_p, q) => {
       const state = q.get('state') ?? 'open';
@@ -264,11 +286,11 @@ export class GitHubStandIn {
       if (!issue) return err(404, 'Not Found');
       issue.comments.push(b.body);
       const id = issue.number * 1000 + issue.comments.length;
-      return [201, { id, body: b.body, user: { login: 'drbot' }, html_url: `${this.html()}/issues/${issue.number}#issuecomment-${id}`, created_at: new Date().toISOString() }];
+      return [201, this.commentJson(issue.number, id, b.body, new Date().toISOString())];
     },
     'issues/list-comments': (p) => {
       const issue = this.issues.find((x) => x.number === Number(p.issue_number));
-      return issue ? [200, issue.comments.map((body, i) => ({ id: issue.number * 1000 + i + 1, body, user: { login: 'drbot' } }))] : err(404, 'Not Found');
+      return issue ? [200, issue.comments.map((body, i) => this.commentJson(issue.number, issue.number * 1000 + i + 1, body, issue.createdAt))] : err(404, 'Not Found');
     },
     'issues/list-labels-for-repo': () => [200, [...this.labels].map((name) => this.labelJson(name))],
     'issues/create-label': (_p, _q, b) => {
@@ -287,42 +309,154 @@ export class GitHubStandIn {
       }
       const inBody = rest.includes('in:body');
       const items = this.issues.filter((i) => call > i.searchableAfter && phrases.every((ph) => (inBody ? i.body : `${i.title}\n${i.body}`).toLowerCase().includes(ph)));
-      return [200, { total_count: items.length, incomplete_results: false, items: items.map((i) => ({ ...this.issueJson(i), score: 1 })) }];
+      return [200, { total_count: items.length, incomplete_results: false, search_type: 'lexical', items: items.map((i) => ({ ...this.issueJson(i), score: 1 })) }];
     },
   };
 
-  private html(): string {
-    return `https://github.com/${this.owner}/${this.repo}`;
+  // ---- answers in GitHub's shapes (checked against the description by checkResponse) -----
+
+  private html(path = ''): string {
+    return `https://github.com/${this.owner}/${this.repo}${path}`;
   }
 
-  private refJson(branch: string, sha: string): Json {
-    return { ref: `refs/heads/${branch}`, node_id: `REF_${branch}`, url: `${this.url}/repos/${this.owner}/${this.repo}/git/refs/heads/${branch}`, object: { sha, type: 'commit', url: `${this.url}/repos/${this.owner}/${this.repo}/git/commits/${sha}` } };
+  /** API URL of this repository, or of something under it. */
+  private api(path = ''): string {
+    return `${this.url}/repos/${this.owner}/${this.repo}${path}`;
   }
 
-  private fileJson(path: string, blob: Buffer): Json {
-    return { type: 'file', name: path.split('/').pop(), path, sha: blobSha(blob), size: blob.length, html_url: `${this.html()}/blob/main/${path}` };
-  }
+  private readonly userIds = new Map<string, number>();
 
-  private labelJson(name: string): Json {
-    return { id: [...this.labels].indexOf(name) + 1, node_id: `L_${name}`, name, color: 'ededed', default: false, description: null, url: `${this.url}/repos/${this.owner}/${this.repo}/labels/${encodeURIComponent(name)}` };
-  }
-
-  private issueJson(i: StandInIssue): Json {
+  /** `simple-user`: every login gets a stable id; `drbot` is the token's bot. */
+  private userJson(login: string, type = login === 'drbot' ? 'Bot' : 'User'): Json {
+    if (!this.userIds.has(login)) this.userIds.set(login, 1000 + this.userIds.size);
+    const id = this.userIds.get(login)!;
+    const url = `${this.url}/users/${encodeURIComponent(login)}`;
     return {
-      id: i.number, node_id: `I_${i.number}`, number: i.number, title: i.title, body: i.body, state: i.state, state_reason: i.state === 'closed' ? 'completed' : null,
-      labels: i.labels.map((l) => this.labelJson(l)), assignees: i.assignees.map((login) => ({ login, type: 'User' })), assignee: i.assignees[0] ? { login: i.assignees[0], type: 'User' } : null,
-      user: { login: 'drbot', type: 'Bot' }, comments: i.comments.length, created_at: i.createdAt, updated_at: i.createdAt, closed_at: i.closedAt,
-      html_url: `${this.html()}/issues/${i.number}`, url: `${this.url}/repos/${this.owner}/${this.repo}/issues/${i.number}`, repository_url: `${this.url}/repos/${this.owner}/${this.repo}`,
+      login, id, node_id: `U_${id}`, avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`, gravatar_id: '', url,
+      html_url: `https://github.com/${encodeURIComponent(login)}`, followers_url: `${url}/followers`, following_url: `${url}/following{/other_user}`,
+      gists_url: `${url}/gists{/gist_id}`, starred_url: `${url}/starred{/owner}{/repo}`, subscriptions_url: `${url}/subscriptions`,
+      organizations_url: `${url}/orgs`, repos_url: `${url}/repos`, events_url: `${url}/events{/privacy}`, received_events_url: `${url}/received_events`,
+      type, site_admin: false,
     };
   }
 
-  private pullJson(x: StandInPull): Json {
-    const side = (ref: string) => ({ ref, label: `${this.owner}:${ref}`, sha: this.refs.get(ref) ?? null });
-    return { id: x.number, node_id: `PR_${x.number}`, number: x.number, title: x.title, body: x.body, state: x.state, merged: false, user: { login: 'drbot' }, head: side(x.head), base: side(x.base), created_at: x.createdAt, html_url: `${this.html()}/pull/${x.number}`, url: `${this.url}/repos/${this.owner}/${this.repo}/pulls/${x.number}` };
+  /** `repository` (as in a pull request's head and base). */
+  private repoJson(): Json {
+    const api = (path: string) => this.api(path);
+    const at = '2024-01-01T00:00:00Z';
+    const openIssues = this.issues.filter((i) => i.state === 'open').length + this.pulls.filter((x) => x.state === 'open').length;
+    return {
+      id: 1, node_id: 'R_1', name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: this.userJson(this.owner, 'Organization'), private: true,
+      html_url: this.html(), description: null, fork: false, url: this.api(),
+      archive_url: api('/{archive_format}{/ref}'), assignees_url: api('/assignees{/user}'), blobs_url: api('/git/blobs{/sha}'), branches_url: api('/branches{/branch}'),
+      collaborators_url: api('/collaborators{/collaborator}'), comments_url: api('/comments{/number}'), commits_url: api('/commits{/sha}'),
+      compare_url: api('/compare/{base}...{head}'), contents_url: api('/contents/{+path}'), contributors_url: api('/contributors'), deployments_url: api('/deployments'),
+      downloads_url: api('/downloads'), events_url: api('/events'), forks_url: api('/forks'), git_commits_url: api('/git/commits{/sha}'),
+      git_refs_url: api('/git/refs{/sha}'), git_tags_url: api('/git/tags{/sha}'), hooks_url: api('/hooks'), issue_comment_url: api('/issues/comments{/number}'),
+      issue_events_url: api('/issues/events{/number}'), issues_url: api('/issues{/number}'), keys_url: api('/keys{/key_id}'), labels_url: api('/labels{/name}'),
+      languages_url: api('/languages'), merges_url: api('/merges'), milestones_url: api('/milestones{/number}'),
+      notifications_url: api('/notifications{?since,all,participating}'), pulls_url: api('/pulls{/number}'), releases_url: api('/releases{/id}'),
+      stargazers_url: api('/stargazers'), statuses_url: api('/statuses/{sha}'), subscribers_url: api('/subscribers'), subscription_url: api('/subscription'),
+      tags_url: api('/tags'), teams_url: api('/teams'), trees_url: api('/git/trees{/sha}'),
+      clone_url: `${this.html()}.git`, git_url: `git://github.com/${this.owner}/${this.repo}.git`, ssh_url: `git@github.com:${this.owner}/${this.repo}.git`,
+      svn_url: this.html(), mirror_url: null, homepage: null, language: null, size: 1, default_branch: 'main', visibility: 'private',
+      forks: 0, forks_count: 0, stargazers_count: 0, watchers: 0, watchers_count: 0, open_issues: openIssues, open_issues_count: openIssues,
+      has_issues: true, has_projects: false, has_wiki: false, has_pages: false, has_downloads: true, has_discussions: false, archived: false, disabled: false,
+      license: null, pushed_at: at, created_at: at, updated_at: at,
+    };
+  }
+
+  /** `full-repository` (repos/get). */
+  private fullRepoJson(): Json {
+    return { ...this.repoJson(), network_count: 0, subscribers_count: 0 };
+  }
+
+  private refJson(branch: string, sha: string): Json {
+    return { ref: `refs/heads/${branch}`, node_id: `REF_${branch}`, url: this.api(`/git/refs/heads/${branch}`), object: { sha, type: 'commit', url: this.api(`/git/commits/${sha}`) } };
+  }
+
+  /** A file's metadata as `content-file` (without `content`) and the file part of `file-commit`. */
+  private fileJson(path: string, blob: Buffer, ref = 'main'): Json {
+    const sha = blobSha(blob);
+    const url = `${this.api(`/contents/${path}`)}?ref=${encodeURIComponent(ref)}`;
+    const html = this.html(`/blob/${ref}/${path}`);
+    const git = this.api(`/git/blobs/${sha}`);
+    return {
+      type: 'file', name: path.split('/').pop(), path, sha, size: blob.length, url, html_url: html, git_url: git,
+      download_url: `https://raw.githubusercontent.com/${this.owner}/${this.repo}/${ref}/${path}`, _links: { self: url, git, html },
+    };
+  }
+
+  private commitJson(sha: string, message: string, parent: string): Json {
+    const who = { name: 'drbot', email: 'drbot@users.noreply.github.com', date: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    return {
+      sha, node_id: `C_${sha.slice(0, 12)}`, url: this.api(`/git/commits/${sha}`), html_url: this.html(`/commit/${sha}`), author: who, committer: who, message,
+      tree: { sha: sha1(`tree ${sha}`), url: this.api(`/git/trees/${sha1(`tree ${sha}`)}`) },
+      parents: [{ sha: parent, url: this.api(`/git/commits/${parent}`), html_url: this.html(`/commit/${parent}`) }],
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+    };
+  }
+
+  private labelJson(name: string): Json {
+    const id = [...this.labels].indexOf(name) + 1;
+    return { id, node_id: `L_${id}`, url: this.api(`/labels/${encodeURIComponent(name)}`), name, color: 'ededed', default: false, description: null };
+  }
+
+  /** `issue`; a pull request listed among issues carries `pull_request`, as on GitHub. */
+  private issueJson(i: StandInIssue): Json {
+    return {
+      ...this.issueFields(i.number, i.title, i.body, i.state, i.createdAt, i.closedAt, i.comments.length),
+      state_reason: i.state === 'closed' ? 'completed' : null,
+      labels: i.labels.map((l) => this.labelJson(l)),
+      assignees: i.assignees.map((login) => this.userJson(login)), assignee: i.assignees[0] ? this.userJson(i.assignees[0]) : null,
+    };
   }
 
   private pullAsIssueJson(x: StandInPull): Json {
-    return { id: x.number, number: x.number, title: x.title, body: x.body, state: x.state, labels: [], assignees: [], html_url: `${this.html()}/pull/${x.number}`, pull_request: { html_url: `${this.html()}/pull/${x.number}` } };
+    return {
+      ...this.issueFields(x.number, x.title, x.body, x.state, x.createdAt, null, 0), labels: [], assignees: [], assignee: null,
+      pull_request: { url: this.api(`/pulls/${x.number}`), html_url: this.html(`/pull/${x.number}`), diff_url: this.html(`/pull/${x.number}.diff`), patch_url: this.html(`/pull/${x.number}.patch`), merged_at: null },
+    };
+  }
+
+  private issueFields(number: number, title: string, body: string, state: string, createdAt: string, closedAt: string | null, comments: number): Json {
+    const url = this.api(`/issues/${number}`);
+    return {
+      id: number, node_id: `I_${number}`, number, title, body, state, locked: false, active_lock_reason: null, milestone: null, comments,
+      url, repository_url: this.api(), labels_url: `${url}/labels{/name}`, comments_url: `${url}/comments`, events_url: `${url}/events`,
+      html_url: this.html(`/issues/${number}`), user: this.userJson('drbot'), author_association: 'NONE',
+      created_at: createdAt, updated_at: closedAt ?? createdAt, closed_at: closedAt,
+    };
+  }
+
+  private commentJson(issue: number, id: number, body: string, at: string): Json {
+    return {
+      id, node_id: `IC_${id}`, url: this.api(`/issues/comments/${id}`), html_url: this.html(`/issues/${issue}#issuecomment-${id}`), issue_url: this.api(`/issues/${issue}`),
+      body, user: this.userJson('drbot'), author_association: 'NONE', created_at: at, updated_at: at,
+    };
+  }
+
+  /** `pull-request` (pulls/create, pulls/get); `pulls/list` answers the same fields (`pull-request-simple` is a subset). */
+  private pullJson(x: StandInPull): Json {
+    const side = (ref: string) => ({ ref, label: `${this.owner}:${ref}`, sha: this.refs.get(ref) ?? '0'.repeat(40), user: this.userJson(this.owner, 'Organization'), repo: this.repoJson() });
+    const url = this.api(`/pulls/${x.number}`);
+    const issue = this.api(`/issues/${x.number}`);
+    const html = this.html(`/pull/${x.number}`);
+    const statuses = this.api(`/statuses/${this.refs.get(x.head) ?? '0'.repeat(40)}`);
+    return {
+      id: x.number, node_id: `PR_${x.number}`, number: x.number, title: x.title, body: x.body, state: x.state, locked: false, active_lock_reason: null, draft: false,
+      url, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, issue_url: issue, commits_url: `${url}/commits`,
+      review_comments_url: `${url}/comments`, review_comment_url: this.api('/pulls/comments{/number}'), comments_url: `${issue}/comments`, statuses_url: statuses,
+      user: this.userJson('drbot'), author_association: 'NONE', labels: [], assignee: null, assignees: [], requested_reviewers: [], requested_teams: [], milestone: null,
+      head: side(x.head), base: side(x.base), auto_merge: null,
+      created_at: x.createdAt, updated_at: x.createdAt, closed_at: null, merged_at: null, merge_commit_sha: null,
+      merged: false, mergeable: true, rebaseable: true, mergeable_state: 'clean', merged_by: null, maintainer_can_modify: false,
+      comments: 0, review_comments: 0, commits: 1, additions: 0, deletions: 0, changed_files: 1,
+      _links: {
+        self: { href: url }, html: { href: html }, issue: { href: issue }, comments: { href: `${issue}/comments` }, review_comments: { href: `${url}/comments` },
+        review_comment: { href: this.api('/pulls/comments{/number}') }, commits: { href: `${url}/commits` }, statuses: { href: statuses },
+      },
+    };
   }
 }
 

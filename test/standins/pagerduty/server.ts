@@ -3,7 +3,7 @@
  * API's `GET /incidents`, over HTTPS with a throwaway CA (pdjs always speaks HTTPS).
  * Every request is checked against PagerDuty's published OpenAPI descriptions
  * (test/specs/pagerduty); a request that breaks them is recorded in `violations` and answered
- * 400 with PagerDuty's error body.
+ * 400 with PagerDuty's error body. Its own answers are checked against them too (`checkResponse`).
  *
  * Rules added by hand, because the descriptions state them only in prose:
  * - Events: `dedup_key` is required unless `event_action` is `trigger`.
@@ -19,25 +19,47 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import selfsigned from 'selfsigned';
-import { OpenApiValidator } from '../openapi.ts';
+import { OpenApiValidator, type OpenApiMatch } from '../openapi.ts';
 
 const SPECS = fileURLToPath(new URL('../../specs/pagerduty/', import.meta.url));
 let eventsSpec: OpenApiValidator | undefined;
 let restSpec: OpenApiValidator | undefined;
 // The REST description is 2.7 MB: load it once per worker.
-const eventsValidator = () => (eventsSpec ??= OpenApiValidator.fromFile(`${SPECS}events-v2.openapiv3.json`, { basePath: '/v2', fix: urlAsUri }));
+const eventsValidator = () => (eventsSpec ??= OpenApiValidator.fromFile(`${SPECS}events-v2.openapiv3.json`, { basePath: '/v2', fix: (spec) => (urlAsUri(spec), eventErrorResponses(spec)) }));
 const restValidator = () => (restSpec ??= OpenApiValidator.fromFile(`${SPECS}rest.openapiv3.json`, { fix: urlAsUri }));
 
 /**
  * The descriptions say `format: url`, which is no JSON Schema format; ajv-formats reads it as
  * "public web URL" and refuses http://localhost:3000/… or https://10.0.0.5/…, links PagerDuty
  * itself accepts. Check those fields as RFC 3986 URIs instead.
+ * `format: activesupport-time-zone` and `format: tzinfo` (time-zone names, e.g. a user's or a
+ * service's) are PagerDuty's own: ajv cannot check them and would only print a warning, so they
+ * are dropped (the field is still checked as a string).
  */
 function urlAsUri(v: unknown): void {
   if (!v || typeof v !== 'object') return;
   const o = v as Record<string, unknown>;
   if (o.format === 'url') o.format = 'uri';
+  if (o.format === 'activesupport-time-zone' || o.format === 'tzinfo') delete o.format;
   for (const x of Object.values(o)) urlAsUri(x);
+}
+
+/**
+ * The Events description's 400 and 429 answers are written `{ "description": "#/components/responses/ArgumentError" }`
+ * (and `TooManyRequests`): a reference put in the wrong field, to responses it never defines, so
+ * they carry no schema. PagerDuty documents both answers in the shape of the description's own
+ * `Error` response (`status`, `message`, `errors`), so they are checked against that one.
+ */
+function eventErrorResponses(spec: Record<string, unknown>): void {
+  const paths = spec.paths as Record<string, Record<string, { responses?: Record<string, { description?: string; $ref?: string }> }>>;
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item)) {
+      for (const code of ['400', '429']) {
+        const r = op.responses?.[code];
+        if (r && !r.$ref && /^#\/components\/responses\//.test(r.description ?? '')) op.responses![code] = { $ref: '#/components/responses/Error' };
+      }
+    }
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -77,10 +99,12 @@ export interface StandInOptions {
   apiToken?: string;
 }
 
-interface Injected { status: number; retryAfterSeconds?: number }
+interface Injected { status: number; retryAfter?: number | string }
 
 export class PagerDutyStandIn {
   readonly violations: string[] = [];
+  /** Answers of the stand-in itself that break the description (see checkResponse). */
+  readonly responseErrors: string[] = [];
   readonly events: StandInEvent[] = [];
   readonly incidents: StandInIncident[] = [];
   /** Every request with the status it got (shows pdjs's own retries). */
@@ -127,9 +151,9 @@ export class PagerDutyStandIn {
     return i;
   }
 
-  /** The next `n` valid requests get 429 with `Retry-After: retryAfterSeconds`. */
-  rateLimitNext(n: number, retryAfterSeconds: number): void {
-    for (let k = 0; k < n; k++) this.injected.push({ status: 429, retryAfterSeconds });
+  /** The next `n` valid requests get 429 with `Retry-After: retryAfter` (seconds, or a string sent as is, e.g. an HTTP date). */
+  rateLimitNext(n: number, retryAfter: number | string): void {
+    for (let k = 0; k < n; k++) this.injected.push({ status: 429, retryAfter });
   }
 
   /** The next `n` valid requests get `status` with PagerDuty's error body. */
@@ -145,6 +169,18 @@ export class PagerDutyStandIn {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(join(this.caFile, '..'), { recursive: true, force: true });
+    if (this.responseErrors.length) throw new Error(`PagerDuty stand-in answered outside its description:\n${this.responseErrors.join('\n')}`);
+  }
+
+  /**
+   * The stand-in's own answer against the description: a mismatch is a stand-in bug, never
+   * expected by a test. It is listed in `violations` and `responseErrors`, and `close()` throws
+   * it, so the test that made the request fails even if it never asks for the violations.
+   */
+  private checkResponse(where: string, v: OpenApiValidator, m: OpenApiMatch, status: number, body: unknown): void {
+    const errors = v.validateResponse(m, status, body).map((e) => `${where}: stand-in answer breaks the description: ${e}`);
+    this.responseErrors.push(...errors);
+    this.violations.push(...errors);
   }
 
   // ---- requests ------------------------------------------------------------------------
@@ -153,8 +189,10 @@ export class PagerDutyStandIn {
     const url = new URL(req.url ?? '/', 'https://stand-in');
     const method = req.method ?? 'GET';
     const isEvents = url.pathname.startsWith('/v2/');
+    let match: OpenApiMatch | undefined;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       this.requests.push({ method, path: url.pathname, status });
+      if (match?.template) this.checkResponse(`${method} ${url.pathname}`, isEvents ? eventsValidator() : restValidator(), match, status, body);
       reply(res, status, body, headers);
     };
 
@@ -168,7 +206,7 @@ export class PagerDutyStandIn {
         errors.push(`${method} ${url.pathname}: the body is not JSON`);
       }
     }
-    const match = (isEvents ? eventsValidator() : restValidator()).validate({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    match = (isEvents ? eventsValidator() : restValidator()).validate({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
     errors.push(...match.errors);
     if (isEvents && match.operationId === 'createV2Event' && body && typeof body === 'object') errors.push(...eventRules(body as Json));
     const token = isEvents ? undefined : restToken(req.headers.authorization);
@@ -185,7 +223,7 @@ export class PagerDutyStandIn {
     if (!isEvents && this.o.apiToken && token !== this.o.apiToken) return send(401, { error: { code: 2006, message: 'Authentication failed' } });
 
     const injected = this.injected.shift();
-    if (injected) return send(injected.status, errorBody(isEvents, injected.status), injected.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(injected.retryAfterSeconds) });
+    if (injected) return send(injected.status, errorBody(isEvents, injected.status), injected.retryAfter === undefined ? {} : { 'Retry-After': String(injected.retryAfter) });
 
     if (match.operationId === 'createV2Event') {
       const r = this.enqueue(body as StandInEvent);

@@ -1,6 +1,6 @@
 /**
- * A local Route 53 for tests: every request is checked against the botocore model
- * (validate.ts), and the four operations drbot uses behave like AWS on in-memory zones:
+ * A local Route 53 for tests: every request, and every answer the stand-in gives, is checked
+ * against the botocore model (validate.ts), and the four operations drbot uses behave like AWS on in-memory zones:
  * ListResourceRecordSets (sorted, paged), ChangeResourceRecordSets (atomic, DELETE must match
  * exactly, CREATE must be new), GetChange (PENDING, then INSYNC after N polls) and
  * GetHealthCheckStatus. Tests seed `zones` and health checks in AWS's own vocabulary.
@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildXml, checkRequest, loadModel, NAMESPACE } from './validate.ts';
+import { buildXml, checkRequest, checkResponse, loadModel, NAMESPACE } from './validate.ts';
 
 /** A resource record set as Route 53's API spells it. */
 export interface RRSet {
@@ -29,12 +29,14 @@ export interface Route53StandIn {
   url: string;
   calls: Call[];
   violations: string[];
+  /** Answers of the stand-in itself that break the model (a stand-in bug); `close()` throws them. */
+  responseErrors: string[];
   /** Hosted zones by id (without `/hostedzone/`); tests add and read them directly. */
   zones: Map<string, Zone>;
   /** Every checker reports Success (true) or Failure (false); an array gives one observation each. */
   setHealth(id: string, healthy: boolean | boolean[]): void;
-  /** The next ChangeResourceRecordSets fails with this AWS error code, applying nothing. */
-  failNextChange(code: string, o?: { message?: string; status?: number; retryAfterSeconds?: number }): void;
+  /** The next ChangeResourceRecordSets fails with this AWS error code, applying nothing; `retryAfter` is sent as is (e.g. an HTTP date). */
+  failNextChange(code: string, o?: { message?: string; status?: number; retryAfterSeconds?: number; retryAfter?: string }): void;
   /** Changes submitted from now on report INSYNC from their n-th GetChange on (0: at once). */
   insyncAfterPolls(n: number | 'never'): void;
   assertNoViolations(): void;
@@ -42,7 +44,7 @@ export interface Route53StandIn {
 }
 
 class AwsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400, readonly retryAfterSeconds?: number) {
+  constructor(readonly code: string, message: string, readonly status = 400, readonly retryAfter?: string) {
     super(message);
   }
 }
@@ -54,6 +56,7 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
   const model = loadModel();
   const calls: Call[] = [];
   const violations: string[] = [];
+  const responseErrors: string[] = [];
   const zones = new Map<string, Zone>();
   const health = new Map<string, { Region: string; IPAddress: string; StatusReport: { Status: string; CheckedTime: Date } }[]>();
   const changes = new Map<string, { polls: number; insyncAt: number | 'never'; submittedAt: Date; comment?: string }>();
@@ -115,15 +118,26 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
     },
   };
 
-  const sendXml = (res: ServerResponse, status: number, xml: string, headers: Record<string, string> = {}) => {
+  /**
+   * The stand-in's own answer against the model (checkResponse): a mismatch is a stand-in bug,
+   * never expected by a test. It is listed in `violations` and `responseErrors`, and `close()`
+   * throws it, so the test that made the request fails even if it never asks for the violations.
+   */
+  const sendXml = (res: ServerResponse, status: number, xml: string, headers: Record<string, string> = {}, operation?: string) => {
+    const body = `<?xml version="1.0"?>\n${xml}`;
+    if (operation && model.operations[operation]) {
+      const bad = checkResponse(model, operation, status, body).map((e) => `stand-in answer breaks the model: ${e}`);
+      responseErrors.push(...bad);
+      violations.push(...bad);
+    }
     res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomBytes(16).toString('hex'), ...headers });
-    res.end(`<?xml version="1.0"?>\n${xml}`);
+    res.end(body);
   };
-  const sendError = (res: ServerResponse, e: AwsError) => {
+  const sendError = (res: ServerResponse, e: AwsError, operation?: string) => {
     const type = e.status >= 500 ? 'Receiver' : 'Sender';
     const xml = `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${e.code}</Code><Message>${escape(e.message)}</Message></Error>`
       + `<RequestId>${randomBytes(16).toString('hex')}</RequestId></ErrorResponse>`;
-    sendXml(res, e.status, xml, e.retryAfterSeconds !== undefined ? { 'retry-after': String(e.retryAfterSeconds) } : {});
+    sendXml(res, e.status, xml, e.retryAfter !== undefined ? { 'retry-after': e.retryAfter } : {}, operation);
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
@@ -132,19 +146,19 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
     calls.push({ operation, method: req.method ?? '', path: req.url ?? '/', input: checked.input });
     if (checked.violations.length) {
       violations.push(...checked.violations);
-      return sendError(res, new AwsError(checked.operation ? 'InvalidInput' : 'UnknownOperationException', checked.violations.join('; ')));
+      return sendError(res, new AwsError(checked.operation ? 'InvalidInput' : 'UnknownOperationException', checked.violations.join('; ')), checked.operation);
     }
     const impl = operations[operation];
     if (!impl) {
       violations.push(`${operation}: valid, but not implemented by the stand-in`);
-      return sendError(res, new AwsError('InvalidAction', `${operation} is not implemented by the stand-in`));
+      return sendError(res, new AwsError('InvalidAction', `${operation} is not implemented by the stand-in`), operation);
     }
     try {
-      sendXml(res, 200, buildXml(model, model.operations[operation].output!.shape, impl(checked.input)));
+      sendXml(res, 200, buildXml(model, model.operations[operation].output!.shape, impl(checked.input)), {}, operation);
     } catch (e) {
-      if (e instanceof AwsError) return sendError(res, e);
+      if (e instanceof AwsError) return sendError(res, e, operation);
       violations.push(`stand-in bug in ${operation}: ${(e as Error).message}`);
-      sendError(res, new AwsError('InternalFailure', (e as Error).message, 500));
+      sendError(res, new AwsError('InternalFailure', (e as Error).message, 500), operation);
     }
   };
 
@@ -159,6 +173,7 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
     violations,
+    responseErrors,
     zones,
     setHealth(id, healthy) {
       const each = Array.isArray(healthy) ? healthy : CHECKER_REGIONS.map(() => healthy);
@@ -173,7 +188,7 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
     },
     failNextChange(code, o = {}) {
       const status = o.status ?? model.shapes[code]?.error?.httpStatusCode ?? SERVER_ERRORS[code] ?? 400;
-      failure = new AwsError(code, o.message ?? (code === 'Throttling' ? 'Rate exceeded' : `Simulated ${code}`), status, o.retryAfterSeconds);
+      failure = new AwsError(code, o.message ?? (code === 'Throttling' ? 'Rate exceeded' : `Simulated ${code}`), status, o.retryAfter ?? (o.retryAfterSeconds === undefined ? undefined : String(o.retryAfterSeconds)));
     },
     insyncAfterPolls(n) {
       insyncAt = n;
@@ -181,9 +196,10 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
     assertNoViolations() {
       if (violations.length) throw new Error(`Route 53 stand-in saw ${violations.length} violation(s):\n- ${violations.join('\n- ')}`);
     },
-    close() {
+    async close() {
       server.closeAllConnections();
-      return new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+      if (responseErrors.length) throw new Error(`Route 53 stand-in answered outside the model:\n- ${responseErrors.join('\n- ')}`);
     },
   };
 }

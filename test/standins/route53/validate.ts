@@ -1,6 +1,7 @@
 /**
  * Checks a rest-xml request against the vendored botocore model of Route 53
- * (test/specs/route53/service-2.json), and builds response XML from output shapes.
+ * (test/specs/route53/service-2.json), builds response XML from output shapes, and checks the
+ * stand-in's answers against the output shapes and the operations' errors (checkResponse).
  * Rules come from the model only: `http` bindings, `required`, `enum`, `min`/`max`, `pattern`,
  * member order, list members. Two things the model does not say, added here and marked:
  *  - the SDK (Smithy model) sends ChangeResourceRecordSets to `…/rrset` while botocore writes
@@ -22,7 +23,7 @@ export interface Shape {
   min?: number; max?: number; pattern?: string; flattened?: boolean; payload?: string; error?: { httpStatusCode?: number };
 }
 export interface Operation {
-  name: string; http: { method: string; requestUri: string };
+  name: string; http: { method: string; requestUri: string }; errors?: { shape: string }[];
   input?: { shape: string; locationName?: string; xmlNamespace?: { uri: string } }; output?: { shape: string };
 }
 export interface Model { metadata: Record<string, unknown>; operations: Record<string, Operation>; shapes: Record<string, Shape> }
@@ -233,6 +234,56 @@ function safeRegExp(pattern: string): RegExp | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * AWS's common errors (Route 53 API reference, "Common Errors"), which any operation may answer
+ * besides the errors its model lists, with their HTTP status.
+ */
+const COMMON_ERRORS: Record<string, number> = {
+  Throttling: 400, InternalFailure: 500, ServiceUnavailable: 503, InvalidAction: 400, AccessDenied: 403, RequestExpired: 400, IncompleteSignature: 400, MissingAuthenticationToken: 403,
+};
+
+/**
+ * Checks an answer the stand-in is about to send, as the request checker does for requests:
+ * a 2xx body is walked against the operation's output shape (root element, namespace,
+ * required members, unknown elements, enums, lengths, patterns, numbers, timestamps); an error
+ * body must be AWS's `<ErrorResponse>` with a code the operation's model lists (or a common AWS
+ * error) and the HTTP status that error has. Each problem starts with `<Operation> response`.
+ */
+export function checkResponse(model: Model, operation: string, status: number, xml: string): string[] {
+  const v: string[] = [];
+  const op = model.operations[operation];
+  const at = `${operation} response ${status}`;
+  const ok = XMLValidator.validate(xml);
+  if (ok !== true) return [`${at}: malformed XML: ${ok.err.msg} (line ${ok.err.line})`];
+  const roots = (parser.parse(xml) as XNode[]).filter((n) => !['?xml', '#text'].includes(tagOf(n)));
+  const rootName = status < 300 ? op.output?.shape : 'ErrorResponse';
+  if (!rootName) return xml.trim().replace(/^<\?xml[^>]*\?>/, '').trim() ? [`${at}: the operation has no output, got a body`] : [];
+  if (roots.length !== 1 || tagOf(roots[0]) !== rootName) return [`${at}: root element must be <${rootName}>, got ${roots.map((r) => `<${tagOf(r)}>`).join(', ') || 'none'}`];
+  const ns = (roots[0][':@'] as Record<string, string> | undefined)?.['@_xmlns'];
+  if (ns !== NAMESPACE) v.push(`${at}: <${rootName}> namespace must be ${NAMESPACE}, got ${ns ?? 'none'}`);
+  const path = `${at} ${rootName}`;
+  if (status < 300) {
+    const shape = model.shapes[rootName];
+    structure(model, { ...shape, members: Object.fromEntries(Object.entries(shape.members ?? {}).filter(([, m]) => !m.location)) }, roots[0][rootName] as XNode[], path, v);
+    return v;
+  }
+  const error: Shape = {
+    type: 'structure', required: ['Error', 'RequestId'],
+    members: { Error: { shape: '(Error)' }, RequestId: { shape: '(String)' } },
+  };
+  const shapes = { ...model.shapes, '(String)': { type: 'string' }, '(Error)': { type: 'structure', required: ['Type', 'Code', 'Message'], members: { Type: { shape: '(Type)' }, Code: { shape: '(String)' }, Message: { shape: '(String)' } } }, '(Type)': { type: 'string', enum: ['Sender', 'Receiver'] } };
+  const body = structure({ ...model, shapes }, error, roots[0][rootName] as XNode[], path, v) as { Error?: { Type?: string; Code?: string } };
+  const code = body.Error?.Code;
+  if (code === undefined) return v;
+  const listed = (op.errors ?? []).some((e) => e.shape === code);
+  const expected = listed ? model.shapes[code].error?.httpStatusCode ?? 400 : COMMON_ERRORS[code];
+  if (expected === undefined) v.push(`${path}/Error/Code: ${code} is neither an error ${operation} lists (${(op.errors ?? []).map((e) => e.shape).join(', ')}) nor a common AWS error`);
+  else if (expected !== status) v.push(`${path}/Error/Code: ${code} is answered with HTTP ${expected}, not ${status}`);
+  const type = status >= 500 ? 'Receiver' : 'Sender';
+  if (body.Error?.Type !== undefined && body.Error.Type !== type) v.push(`${path}/Error/Type: a ${status} is a ${type} error, got ${body.Error.Type}`);
+  return v;
 }
 
 const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };

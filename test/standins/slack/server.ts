@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { acceptWebSocket, type MiniWebSocket } from './socket.ts';
 import { SlackWorkspace, type ChannelSeed, type SlackChannel, type SlackEphemeral, type SlackMessage, type SlackOpenedView } from './state.ts';
-import { isKnownMethod, parseSlackRequest, validateSlackCall } from './validate.ts';
+import { isKnownMethod, parseSlackRequest, validateSlackCall, validateSlackResponse } from './validate.ts';
 
 export type { ChannelSeed, SlackChannel, SlackEphemeral, SlackMessage, SlackOpenedView } from './state.ts';
 
@@ -59,8 +59,13 @@ export interface SlackStandIn {
   readonly botToken: string;
   readonly appToken: string;
   readonly calls: SlackCall[];
-  /** Every spec or Block Kit violation seen; each one was also answered `invalid_arguments`. */
+  /** Every spec or Block Kit violation seen; each one was also answered `invalid_arguments`. Bad answers of the stand-in itself are listed too. */
   readonly violations: string[];
+  /**
+   * Answers of the stand-in itself that break Slack's description: a stand-in bug, never expected
+   * by a test. `close()` throws them, so the test that made the call fails even if it never asks.
+   */
+  readonly responseErrors: string[];
   readonly channels: SlackChannel[];
   readonly ephemerals: SlackEphemeral[];
   readonly views: SlackOpenedView[];
@@ -115,6 +120,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
 
   const calls: SlackCall[] = [];
   const violations: string[] = [];
+  const responseErrors: string[] = [];
   const injections = new Map<string, Injection[]>();
   const delays = new Map<string, number[]>();
   const tickets = new Set<string>();
@@ -166,6 +172,12 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     }
     const reply = injected?.kind === 'fail' ? { ok: false, error: injected.error } : answer(method, parsed.token, checked.args, problems);
     Object.assign(call, { status: 200, ...(reply.ok ? {} : { error: String(reply.error) }) });
+    // A gap already reported above is not reported twice as a bad answer.
+    if (reply.error !== 'not_implemented_by_standin' && reply.error !== 'unknown_method') {
+      const bad = validateSlackResponse(method, reply).map((e) => `stand-in answer breaks the description: ${e}`);
+      responseErrors.push(...bad);
+      violations.push(...bad);
+    }
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(reply));
   }
@@ -221,6 +233,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     appToken,
     calls,
     violations,
+    responseErrors,
     get channels() {
       return [...ws.channels.values()];
     },
@@ -285,6 +298,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
       for (const s of sockets) s.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (responseErrors.length) throw new Error(`Slack stand-in answered outside its description:\n  ${responseErrors.join('\n  ')}`);
     },
   };
   return standIn;

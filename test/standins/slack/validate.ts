@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { checkMessageBlocks, checkModalView } from './blockKit.ts';
 
 /**
@@ -17,7 +18,8 @@ import { checkMessageBlocks, checkModalView } from './blockKit.ts';
  * Type coercion is on because a form body carries every value as a string ("true", "10").
  * An argument the description does not list is a violation too: it catches typos, and an
  * argument Slack added later must be added below, by hand, with its source.
- * ajv-formats is not used: no Slack parameter declares a `format`.
+ * ajv-formats is not used for arguments (no Slack parameter declares a `format`); answers use
+ * it (`format: uri` on permalinks and icons).
  */
 const SPEC_PATH = fileURLToPath(new URL('../../specs/slack/slack_web_openapi_v2_without_examples.json', import.meta.url));
 
@@ -78,6 +80,42 @@ const NEEDS_CONTENT = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.u
 /** Arguments sent as JSON strings in a form body, and the JSON type they must decode to. */
 const JSON_ARGS: Record<string, 'array' | 'object'> = { blocks: 'array', attachments: 'array', view: 'object' };
 
+// ---- HAND-ADDED RULES FOR ANSWERS (the stand-in's own responses, see validateSlackResponse) ----
+
+/**
+ * HAND-ADDED ERRORS. Slack's docs list "common errors" any method may answer today; the 2021
+ * description's per-method `error` enums predate some of them (e.g. chat.postMessage lacks
+ * `invalid_arguments`). Source: the "Errors" table of each method page on api.slack.com.
+ */
+const HAND_COMMON_ERRORS = ['invalid_arguments', 'not_allowed_token_type', 'ratelimited', 'fatal_error', 'internal_error', 'service_unavailable', 'missing_scope', 'access_denied'];
+
+/** Patches the description's answer schemas where it is out of date or wrong, each with its reason. */
+function fixAnswerSchema(method: string, kind: 'ok' | 'error', schema: Json): Json {
+  const out = structuredClone(schema) as Json & { properties?: Record<string, Json> };
+  if (kind === 'error' && out.properties) {
+    const error = out.properties.error as { enum?: string[] } | undefined;
+    if (error?.enum) error.enum = [...new Set([...error.enum, ...HAND_COMMON_ERRORS])];
+    // `invalid_arguments` comes with `response_metadata.messages` (api.slack.com/web, "Evaluating responses").
+    out.properties.response_metadata ??= { type: 'object', properties: { messages: { type: 'array', items: { type: 'string' } } } };
+  }
+  // DESCRIPTION BUG: chat.update's answer declares `message.blocks` as an object; Slack answers
+  // the message's blocks, an array (as chat.postMessage's `objs_message.blocks` says).
+  const message = out.properties?.message as { properties?: Record<string, Json> } | undefined;
+  if (method === 'chat.update' && kind === 'ok' && message?.properties?.blocks) message.properties.blocks = { type: 'array', items: { type: 'object' } };
+  return out;
+}
+
+/**
+ * HAND-ADDED FIELD: messages posted by an app carry `app_id` (Slack has sent it since Block Kit
+ * apps, 2019-2020); the 2021 `objs_message` lists `bot_id` and `team` but not `app_id`, and
+ * forbids additional properties.
+ */
+function fixDefinitions(definitions: Record<string, Json>): Record<string, Json> {
+  const out = structuredClone(definitions) as Record<string, Json & { properties?: Record<string, Json> }>;
+  out.objs_message.properties!.app_id = { type: 'string', pattern: '^A[A-Z0-9]{1,}$' };
+  return out;
+}
+
 // ---- Schema building -------------------------------------------------------------------------
 
 const ajv = new Ajv({ allErrors: true, coerceTypes: true, strict: false });
@@ -130,6 +168,50 @@ function describe(e: ErrorObject): string {
     default:
       return `argument '${arg}' ${e.message ?? 'is invalid'}`;
   }
+}
+
+// ---- Answers ---------------------------------------------------------------------------------
+
+// ajv-formats is CommonJS; its default export arrives under `.default` from ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+/** Swagger 2.0 `#/definitions/…` references, made resolvable from every compiled answer schema. */
+// inlineRefs off: the shared definitions (objs_conversation, objs_message) compile once, not into every method's answer.
+const answerAjv = new Ajv({ allErrors: true, strict: false, inlineRefs: false });
+addFormats(answerAjv);
+answerAjv.addSchema({ $id: 'slack.json', definitions: fixDefinitions((spec as unknown as { definitions: Record<string, Json> }).definitions) });
+const answerValidators = new Map<string, ValidateFunction>();
+const toSlackJson = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(toSlackJson);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, k === '$ref' && typeof x === 'string' && x.startsWith('#/') ? `slack.json${x}` : toSlackJson(x)]));
+};
+
+/**
+ * Checks an answer the stand-in is about to send for `method` against the description:
+ * `responses.200.schema` when `ok` is true, `responses.default.schema` (the error answer)
+ * otherwise, with the hand rules above. Methods the description lacks (hand-added ones such as
+ * apps.connections.open) have nothing to check. Each problem starts with the method name.
+ */
+export function validateSlackResponse(method: string, body: Json): string[] {
+  const op = spec.paths[`/${method}`];
+  if (!op) return [];
+  const kind = body.ok === true ? 'ok' : 'error';
+  const key = `${method}:${kind}`;
+  let v = answerValidators.get(key);
+  if (!v) {
+    const responses = (Object.values(op)[0] as { responses?: Record<string, { schema?: Json }> }).responses ?? {};
+    const schema = responses[kind === 'ok' ? '200' : 'default']?.schema;
+    if (!schema) return [`${method}: the description has no ${kind === 'ok' ? '200' : 'default (error)'} answer schema`];
+    v = answerAjv.compile(toSlackJson(fixAnswerSchema(method, kind, schema)) as Json);
+    answerValidators.set(key, v);
+  }
+  if (v(body)) return [];
+  return (v.errors ?? []).map((e) => {
+    const extra = e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})`
+      : e.params && 'additionalProperty' in e.params ? ` ("${(e.params as { additionalProperty: string }).additionalProperty}")` : '';
+    return `${method}: answer${e.instancePath} ${e.message}${extra}`;
+  });
 }
 
 export function isKnownMethod(method: string): boolean {

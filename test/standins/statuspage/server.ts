@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OpenApiValidator } from '../openapi.ts';
+import { OpenApiValidator, type OpenApiMatch } from '../openapi.ts';
 
 /**
  * A stand-in for Atlassian Statuspage API v1 (`/v1/pages/{page_id}/…`). Every request is checked
  * against the description in test/specs/statuspage — an UNOFFICIAL mirror (see its PROVENANCE.md),
  * with the fixes listed in `fixMirror` — and must carry `Authorization: OAuth <key>`. A request
  * that breaks either is recorded in `violations` and answered 422 (404 unknown route, 401 no key).
+ * Its own answers are checked against the same description (`checkResponse`).
  * Behind that it keeps one page's components and incidents with their updates.
  */
 const SPEC_PATH = fileURLToPath(new URL('../../specs/statuspage/statuspage-v1.openapi.unofficial-mirror.json', import.meta.url));
@@ -21,7 +22,12 @@ type ComponentStatus = 'operational' | 'under_maintenance' | 'degraded_performan
  * - `type`s that are not JSON Schema types: `PartialStartDate`/`PartialEndDate` → string, `Object` → object;
  * - each incident `components` map is written as one example id: read it as additionalProperties
  *   with the status enum, so any component id is checked against the enum;
- * - the limits stated only in the text (name 255, body 25000 characters) become maxLength.
+ * - the limits stated only in the text (name 255, body 25000 characters) become maxLength;
+ * - answers: the mirror has no `nullable` anywhere, yet Statuspage answers `null` for the times an
+ *   incident has not reached yet (`monitoring_at`, `resolved_at`), for a postmortem not written
+ *   (`postmortem_body`) and for a component outside any group (`group_id`), as its API examples
+ *   and its public status API show. Only those four response fields are made nullable (the two
+ *   schemas are used in answers only), so the stand-in's answers are checked against the rest.
  */
 export function fixMirror(spec: Json): void {
   const walk = (v: unknown): void => {
@@ -34,6 +40,9 @@ export function fixMirror(spec: Json): void {
   };
   walk(spec.paths);
   walk(spec.components.schemas);
+  for (const [schema, field] of [['Incident', 'monitoring_at'], ['Incident', 'resolved_at'], ['Incident', 'postmortem_body'], ['Component', 'group_id']]) {
+    spec.components.schemas[schema].properties[field].nullable = true;
+  }
   for (const name of ['postPagesPageIdIncidents', 'patchPagesPageIdIncidents', 'putPagesPageIdIncidents']) {
     const props = spec.components.schemas[name].properties.incident.properties;
     const [statusSchema] = Object.values(props.components.properties as Json);
@@ -57,7 +66,10 @@ const IMPACT: Record<string, string> = { major_outage: 'critical', partial_outag
 export class StatusPageStandIn {
   readonly calls: Call[] = [];
   readonly violations: string[] = [];
+  /** Answers of the stand-in itself that break the description (see checkResponse). */
+  readonly responseErrors: string[] = [];
   readonly incidents: StandInIncident[] = [];
+  private readonly matches = new WeakMap<Call, OpenApiMatch>();
   readonly components: Record<string, StandInComponent>;
   url = '';
   private pending: { status: number; headers?: Record<string, string> }[] = [];
@@ -73,13 +85,14 @@ export class StatusPageStandIn {
     return this;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.responseErrors.length) throw new Error(`Statuspage stand-in answered outside its description:\n${this.responseErrors.join('\n')}`);
   }
 
-  /** Next request is refused for rate limit (Statuspage uses 420 or 429), with Retry-After. */
-  rateLimitNext(retryAfterSeconds: number, status: 420 | 429 = 429): void {
-    this.pending.push({ status, headers: { 'retry-after': String(retryAfterSeconds) } });
+  /** Next request is refused for rate limit (Statuspage uses 420 or 429), with Retry-After (seconds, or a string sent as is, e.g. an HTTP date). */
+  rateLimitNext(retryAfter: number | string, status: 420 | 429 = 429): void {
+    this.pending.push({ status, headers: { 'retry-after': String(retryAfter) } });
   }
 
   failNext(status: number): void {
@@ -88,6 +101,17 @@ export class StatusPageStandIn {
 
   assertNoViolations(): void {
     if (this.violations.length) throw new Error(`Statuspage stand-in saw requests that break the description:\n${this.violations.join('\n')}`);
+  }
+
+  /**
+   * The stand-in's own answer against the description: a mismatch is a stand-in bug, never
+   * expected by a test. It is listed in `violations` and `responseErrors`, and `close()` throws
+   * it, so the test that made the request fails even if it never asks for the violations.
+   */
+  private checkResponse(where: string, m: OpenApiMatch, status: number, body: unknown): void {
+    const errors = validator!.validateResponse(m, status, body).map((e) => `${where}: stand-in answer breaks the description: ${e}`);
+    this.responseErrors.push(...errors);
+    this.violations.push(...errors);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -108,6 +132,8 @@ export class StatusPageStandIn {
       else reply = err(500, `stand-in error: ${(e as Error).message}`);
     }
     call.status = reply[0];
+    const m = this.matches.get(call);
+    if (m?.template) this.checkResponse(`${method} ${url.pathname}`, m, reply[0], reply[1]);
     res.writeHead(reply[0], { 'content-type': 'application/json; charset=utf-8', ...reply[2] });
     res.end(reply[1] === undefined ? '' : JSON.stringify(reply[1]));
   }
@@ -122,6 +148,7 @@ export class StatusPageStandIn {
     if (call.body !== undefined && !String(req.headers['content-type']).startsWith('application/json')) flag('JSON body without Content-Type: application/json');
     validator ??= OpenApiValidator.fromFile(SPEC_PATH, { basePath: '/v1', fix: fixMirror });
     const m = validator.validate({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body: call.body });
+    this.matches.set(call, m);
     call.operationId = m.operationId;
     for (const e of m.errors) flag(e);
     if (!m.template) return err(404, 'Not found');

@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSlackClient, SlackChat } from '../../src/adapters/slack/chat.ts';
+import { textMessage } from '../../src/core/message.ts';
+import { MAX_RETRY_AFTER_MS } from '../../src/core/retryAfter.ts';
+import { TransientError } from '../../src/ports.ts';
+import { startSlackStandIn, type SlackStandIn } from '../standins/slack/server.ts';
+
+let slack: SlackStandIn;
+let chat: SlackChat;
+
+beforeEach(async () => {
+  slack = await startSlackStandIn({ channels: [{ id: 'C0INCIDENTS', name: 'incidents' }] });
+  chat = new SlackChat(createSlackClient(slack.botToken, slack.url));
+});
+afterEach(async () => {
+  slack.assertNoViolations();
+  await slack.close();
+});
+
+describe('Slack chat adapter: rate limits', () => {
+  it('a 429 is a TransientError carrying Retry-After, bounded like every other provider\'s', async () => {
+    slack.rateLimitNext('chat.postMessage', 7);
+    const e = await chat.post('C0INCIDENTS', textMessage(['Lagos region unreachable'])).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).retryAfterMs).toBe(7000);
+
+    slack.rateLimitNext('chat.postMessage', 86_400);
+    await expect(chat.post('C0INCIDENTS', textMessage(['Lagos region unreachable']))).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: MAX_RETRY_AFTER_MS });
+    expect(slack.messages('C0INCIDENTS')).toEqual([]);
+  });
+});
