@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelName, slugify } from '../../src/core/channelName.ts';
 import { formatDuration, parseDuration } from '../../src/core/duration.ts';
-import { formatTime } from '../../src/core/time.ts';
+import { compactDate, formatTime } from '../../src/core/time.ts';
 import { channelTopic, cleanText, inertMarkup } from '../../src/core/text.ts';
 
 describe('durations', () => {
@@ -74,5 +74,13 @@ describe('the channel topic', () => {
   it('is idempotent and stays within Slack\'s 250 characters', () => {
     expect(inertMarkup(inertMarkup('<!here>'))).toBe(inertMarkup('<!here>'));
     expect(channelTopic({ ...i, title: '<https://x.example|y> '.repeat(40) }).length).toBeLessThanOrEqual(250);
+  });
+});
+
+describe('times in other zones', () => {
+  it('follows daylight saving and names the zone when no label is configured', () => {
+    expect(formatTime(new Date('2026-07-01T12:00:00Z'), 'Europe/London')).toBe('2026-07-01 13:00 GMT+1');
+    expect(formatTime(new Date('2026-12-01T12:00:00Z'), 'Europe/London')).toBe('2026-12-01 12:00 GMT');
+    expect(compactDate(new Date('2026-11-24T23:30:00Z'), 'Africa/Lagos')).toBe('20261125');
   });
 });
