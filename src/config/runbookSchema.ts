@@ -3,7 +3,7 @@ import { DEFAULT_NOTIFY, type Action, type Runbook } from '../core/runbook.ts';
 import { duration } from './fields.ts';
 
 /**
- * `commands/<name>.yml`: one recovery command (runbook). Seed 000 "Runbook Integration" and
+ * `commands/<name>.yml`: one recovery command (runbook). VoxGuard DR plan "Runbook Integration" and
  * "AIDD Autonomous Recovery" give the fields: tier, trigger, max attempts, cooldown, approvers,
  * notification channels. Strings in actions may use `{{param}}` (filled with checked values).
  */
@@ -87,7 +87,7 @@ export const runbookFileSchema = z.object({
   notify: z.array(z.enum(['slack', 'pagerduty', 'email'])).optional().describe('How approvers hear of a request (default per tier)'),
   parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'expected a lower-case name like region'), parameter).default({}),
   health_quorum: z.object({
-    required: z.number().int().min(1).describe('Distinct signal classes that must be failing (seed 002: two)'),
+    required: z.number().int().min(1).describe('Distinct signal classes that must be failing (Multi-Region DR Plan: two)'),
     checks: z.array(z.object({ id: z.string().min(1).describe('Route 53 health check id'), class: signalClass }).strict()).min(1),
   }).strict().optional().describe('Failover only when enough health checks of distinct classes fail (or with --override "<reason>")'),
   preconditions: z.array(action).default([]).describe('Checked before any step; a failure stops the run with nothing changed'),

@@ -1,5 +1,5 @@
 /**
- * Approval rules for recovery runs, pure (seed 000 "AIDD Autonomous Recovery", T2 approval
+ * Approval rules for recovery runs, pure (VoxGuard DR plan, "AIDD Autonomous Recovery", T2 approval
  * workflow): every named approver group must approve, each by a different person, never the
  * person who asked; a deny stops the run; an expired request cannot be approved.
  */

@@ -1,5 +1,5 @@
 /**
- * DNS failover planning, pure. Seed 000 shows two shapes of the same failover: weighted records
+ * DNS failover planning, pure. VoxGuard DR plan shows two shapes of the same failover: weighted records
  * (Lagos=0, Abuja=100) and failover-routing alias records (PRIMARY/SECONDARY). Both are planned
  * here as one change batch; the snapshot (`before`) restores either.
  */
@@ -143,7 +143,7 @@ export function describeRecords(sets: DnsRecordSet[], after?: DnsRecordSet[]): s
 export interface HealthSignal {
   id: string;
   healthy: boolean | undefined;
-  /** Seed 002 asks for two distinct signal classes; a signal without one is its own class. */
+  /** Multi-Region DR Plan asks for two distinct signal classes; a signal without one is its own class. */
   signalClass?: string;
 }
 
@@ -157,7 +157,7 @@ export interface HealthQuorum {
 }
 
 /**
- * Seed 002: "Require two distinct signal classes before declaring disaster". Counts the
+ * Multi-Region DR Plan: "Require two distinct signal classes before declaring disaster". Counts the
  * distinct classes among failing signals; an unreadable signal never counts as failing.
  */
 export function healthQuorum(statuses: HealthSignal[], required: number): HealthQuorum {

@@ -64,7 +64,7 @@ export interface PirInput {
   name: (id: string) => string;
 }
 
-/** The seed's PIR timeline after resolution (VoxGuard plan, "Post-Incident Review Process"). */
+/** The VoxGuard plan's PIR timeline after resolution (VoxGuard plan, "Post-Incident Review Process"). */
 export const PIR_STAGES = [
   { stage: 'summary', afterMs: 2 * 3_600_000, label: 'PIR T+2h: initial incident summary posted' },
   { stage: 'timeline', afterMs: 24 * 3_600_000, label: 'PIR T+24h: timeline reconstruction begins' },

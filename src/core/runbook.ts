@@ -6,7 +6,7 @@
 import type { DnsRecordSet } from './dns.ts';
 import { DomainError, type DomainErrorCode } from './errors.ts';
 
-/** AIDD tiers (seed 000): T0 runs at once, T1 runs and notifies, T2 waits for approval. */
+/** AIDD tiers (VoxGuard DR plan): T0 runs at once, T1 runs and notifies, T2 waits for approval. */
 export type Tier = 'T0' | 'T1' | 'T2';
 export type NotifyChannel = 'slack' | 'pagerduty' | 'email';
 
@@ -222,7 +222,7 @@ export function runTarget(params: Record<string, string>): string {
 }
 
 /**
- * Seed 000 "Automated Runbook Execution": cooldown and max attempts, per runbook and target. One
+ * VoxGuard DR plan "Automated Runbook Execution": cooldown and max attempts, per runbook and target. One
  * open run per target (wherever it is, the refusal says where); at most `maxAttempts` counted runs
  * per incident and target; none within `cooldown` of the last run of that target that changed
  * something. Denied, expired and dry runs do not count, nor do runs stopped by a precondition.
@@ -247,7 +247,7 @@ export function checkRunLimits(rb: Runbook, past: PastRun[], incidentId: number,
   }
 }
 
-/** Who is notified of a request by default, per tier (seed 000: T2 pages, Slack and email). */
+/** Who is notified of a request by default, per tier (VoxGuard DR plan: T2 pages, Slack and email). */
 export const DEFAULT_NOTIFY: Record<Tier, NotifyChannel[]> = { T0: ['slack'], T1: ['slack', 'email'], T2: ['slack', 'pagerduty', 'email'] };
 
 /** One line per action: what it will do, for the approval message. */

@@ -7,7 +7,7 @@ import { startRoute53StandIn, type Route53StandIn, type RRSet } from '../standin
 const ZONE = 'Z0VOXGUARD0NG';
 const HC_LAGOS = '3f1c9a4e-7b2d-4c1e-9a55-0d7e1f2a3b4c';
 
-// Seed 000, sequence diagram: "Update DNS weight: Lagos=0, Abuja=100".
+// VoxGuard DR plan, sequence diagram: "Update DNS weight: Lagos=0, Abuja=100".
 const weightedSeed = (): RRSet[] => [
   { Name: 'api.voxguard.ng.', Type: 'A', SetIdentifier: 'lagos', Weight: 100, TTL: 60, HealthCheckId: HC_LAGOS,
     ResourceRecords: [{ Value: '102.89.1.10' }, { Value: '102.89.1.11' }] },
@@ -17,7 +17,7 @@ const weightedSeed = (): RRSet[] => [
   { Name: 'voxguard.ng.', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: '"v=spf1 -all"' }] },
 ];
 
-// Seed 000, Terraform: aws_route53_record voxguard_failover / voxguard_failover_secondary.
+// VoxGuard DR plan, Terraform: aws_route53_record voxguard_failover / voxguard_failover_secondary.
 const failoverSeed = (): RRSet[] => [
   { Name: 'app.voxguard.ng.', Type: 'A', SetIdentifier: 'lagos-primary', Failover: 'PRIMARY', HealthCheckId: HC_LAGOS,
     AliasTarget: { HostedZoneId: 'Z0LAGOSLB', DNSName: 'lagos-lb.voxguard.ng.', EvaluateTargetHealth: true } },
@@ -190,7 +190,7 @@ describe('health checks and propagation', () => {
     expect((await dns.healthCheckStatus(HC_LAGOS)).healthy).toBe(true);
     aws.setHealth(HC_LAGOS, false);
     const quorum = healthQuorum([{ id: HC_LAGOS, healthy: (await dns.healthCheckStatus(HC_LAGOS)).healthy, signalClass: 'route53' }], 2);
-    expect(quorum.met).toBe(false); // one signal class is not enough (seed 002)
+    expect(quorum.met).toBe(false); // one signal class is not enough (Multi-Region DR Plan)
     await expect(dns.healthCheckStatus('no-such-check')).rejects.toThrow(/NoSuchHealthCheck/);
   });
 

@@ -107,7 +107,7 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
     expect(shown(1)).toContain('✋ Denied by @U0CTO00001');
   });
 
-  it('T1 on weighted records (seed 000: Lagos=0, Abuja=100) runs at once; Roll back by an approver runs at once and restores the weights', async () => {
+  it('T1 on weighted records (VoxGuard DR plan: Lagos=0, Abuja=100) runs at once; Roll back by an approver runs at once and restores the weights', async () => {
     await start({
       ...runbookEdits(),
       'commands/weights-failover.yml': () => ({
@@ -217,7 +217,7 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
     aws.setHealth(HC.synthetic, true);
     const refused = await t.dr('run dns-failover', 'U0ONCALL01', channel);
     expect(refused.refused).toBe(true);
-    expect(text(refused)).toContain('dns-failover needs 2 distinct failing signal classes before it fails over (seed 002), and 1 of 2 signals failing in 1 distinct class(es), 2 required: no quorum');
+    expect(text(refused)).toContain('dns-failover needs 2 distinct failing signal classes before it fails over (Multi-Region DR Plan), and 1 of 2 signals failing in 1 distinct class(es), 2 required: no quorum');
     expect(text(refused)).toContain('--override "<reason>"');
     const ok = await t.dr('run dns-failover --override "Lagos DC confirmed down by phone"', 'U0ONCALL01', channel);
     expect(ok.refused).toBeFalsy();

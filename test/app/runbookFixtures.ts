@@ -1,5 +1,5 @@
 /**
- * Shared set-up of the recovery-command tests: a Route 53 stand-in seeded with seed 000's zone
+ * Shared set-up of the recovery-command tests: a Route 53 stand-in seeded with the VoxGuard DR plan's zone
  * (failover-routing aliases for app.voxguard.ng, weighted records for api.voxguard.ng), its
  * health checks, and a config folder whose runbooks point at it.
  */
@@ -14,7 +14,7 @@ export const HC = {
   abuja: '0c5e8f21-3a9b-4d7c-b1e2-7a6d5c4b3a29',
 };
 
-// Seed 000, Terraform: aws_route53_record voxguard_failover / voxguard_failover_secondary.
+// VoxGuard DR plan, Terraform: aws_route53_record voxguard_failover / voxguard_failover_secondary.
 export const failoverRecords = (): RRSet[] => [
   { Name: 'app.voxguard.ng.', Type: 'A', SetIdentifier: 'lagos-primary', Failover: 'PRIMARY', HealthCheckId: HC.lagos,
     AliasTarget: { HostedZoneId: 'Z0LAGOSLB', DNSName: 'lagos-lb.voxguard.ng.', EvaluateTargetHealth: true } },
@@ -22,7 +22,7 @@ export const failoverRecords = (): RRSet[] => [
     AliasTarget: { HostedZoneId: 'Z0ABUJALB', DNSName: 'abuja-lb.voxguard.ng.', EvaluateTargetHealth: true } },
 ];
 
-// Seed 000, sequence diagram: "Update DNS weight: Lagos=0, Abuja=100".
+// VoxGuard DR plan, sequence diagram: "Update DNS weight: Lagos=0, Abuja=100".
 export const weightedRecords = (): RRSet[] => [
   { Name: 'api.voxguard.ng.', Type: 'A', SetIdentifier: 'lagos', Weight: 100, TTL: 60, ResourceRecords: [{ Value: '102.89.1.10' }] },
   { Name: 'api.voxguard.ng.', Type: 'A', SetIdentifier: 'abuja', Weight: 0, TTL: 60, ResourceRecords: [{ Value: '105.112.4.20' }] },

@@ -19,7 +19,7 @@ function refusal(fn: () => unknown): ApprovalRefused {
   throw new Error('expected a refusal');
 }
 
-describe('approval rules (seed 000 AIDD T2: every named group approves, never the requester)', () => {
+describe('approval rules (VoxGuard DR plan, AIDD T2: every named group approves, never the requester)', () => {
   it('the requester never approves their own request, even as a member of the group', () => {
     const e = refusal(() => decideApprove(state(), 'U0ADA', members, now));
     expect([e.reason, e.code]).toEqual(['SELF_APPROVAL', 'SELF_APPROVAL']);

@@ -3,13 +3,13 @@ import { describeRecords, FailoverRefused, healthQuorum, planFailover, planResto
 import { DomainError } from '../../src/core/errors.ts';
 import type { DnsChange, DnsRecordSet } from '../../src/ports.ts';
 
-// Seed 000's sequence diagram: "Update DNS weight: Lagos=0, Abuja=100".
+// the VoxGuard DR plan's sequence diagram: "Update DNS weight: Lagos=0, Abuja=100".
 const weighted = (lagos: number, abuja: number): DnsRecordSet[] => [
   { name: 'api.voxguard.ng', type: 'A', ttl: 60, setIdentifier: 'lagos', weight: lagos, healthCheckId: 'hc-lagos', records: ['102.89.1.10', '102.89.1.11'] },
   { name: 'api.voxguard.ng', type: 'A', ttl: 60, setIdentifier: 'abuja', weight: abuja, records: ['105.112.4.20'] },
 ];
 
-// Seed 000's Terraform: failover-routing alias records.
+// the VoxGuard DR plan's Terraform: failover-routing alias records.
 const failoverAlias = (lagosRole: 'PRIMARY' | 'SECONDARY' = 'PRIMARY'): DnsRecordSet[] => [
   { name: 'app.voxguard.ng', type: 'A', setIdentifier: 'lagos-primary', failover: lagosRole, healthCheckId: 'hc-lagos',
     aliasTarget: { hostedZoneId: 'Z0LAGOSLB', dnsName: 'lagos-lb.voxguard.ng', evaluateTargetHealth: true } },
@@ -160,7 +160,7 @@ describe('describeRecords', () => {
   });
 });
 
-describe('healthQuorum (seed 002: two distinct signal classes)', () => {
+describe('healthQuorum (Multi-Region DR Plan: two distinct signal classes)', () => {
   it('counts distinct failing classes against the requirement', () => {
     const q = healthQuorum([
       { id: 'hc-lagos-https', healthy: false, signalClass: 'route53' },

@@ -75,7 +75,7 @@ describe('planning a run', () => {
   });
 });
 
-describe('cooldown and max attempts (seed 000 "Automated Runbook Execution"), per runbook and target', () => {
+describe('cooldown and max attempts (VoxGuard DR plan, "Automated Runbook Execution"), per runbook and target', () => {
   const now = new Date('2026-11-24T10:00:00Z');
   const abuja = { region: 'abuja' };
   const past = (o: Partial<PastRun>): PastRun => ({ id: 1, incidentId: 1, status: 'succeeded', requestedAt: new Date('2026-11-24T09:00:00Z'), startedAt: null, params: abuja, changed: true, ...o });

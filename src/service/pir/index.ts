@@ -27,7 +27,7 @@ export async function pirCommand(ctx: AppContext, input: CommandInput, cmd: Extr
 }
 
 /**
- * Steps planted in the resolve transaction: the PIR pull request now, and the seed's PIR
+ * Steps planted in the resolve transaction: the PIR pull request now, and the VoxGuard plan's PIR
  * timeline on the durable schedule. Drills are left to the drill report.
  */
 export function pirPlanOnResolve(i: Incident, now: Date): StepPlan[] {

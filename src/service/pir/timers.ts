@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { actionLine, issueStates } from './actionItems.ts';
 import { pirRef } from './document.ts';
 
-/** The seed's PIR timeline as durable steps, counted from this resolution. */
+/** The VoxGuard plan's PIR timeline as durable steps, counted from this resolution. */
 export function pirTimerSteps(i: Pick<Incident, 'version'>, resolvedAt: Date): StepPlan[] {
   return PIR_STAGES.map((s) => pirTimerKind.plan({
     stepId: `pir-${s.stage}-v${i.version}`, source: 'pir', label: s.label,

@@ -79,7 +79,7 @@ export const runbookExpireKind = defineStep({
 
 const pageKey = (runId: number, group: string) => `drbot-run-${runId}-${group}`;
 
-/** `runbook_page`: pages one approver group (seed 000: "PagerDuty pages Admin on-call"). */
+/** `runbook_page`: pages one approver group (VoxGuard DR plan: "PagerDuty pages Admin on-call"). */
 export const runbookPageKind = defineStep({
   ...RUNBOOK_STEPS.page,
   run: async (ctx, step, incident) => {

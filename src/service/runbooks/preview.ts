@@ -1,6 +1,6 @@
 /**
  * What a run will change, read before it is requested (DNS: the records now and after), and
- * the health-check quorum of seed 002. Only reads: nothing here changes anything.
+ * the health-check quorum of Multi-Region DR Plan. Only reads: nothing here changes anything.
  */
 import { describeRecords, healthQuorum, planFailover, planRestore, type HealthQuorum, type HealthSignal } from '../../core/failover.ts';
 import { describeAction, RunRefused, type Action, type PreviewItem, type RunPlan, type Runbook } from '../../core/runbook.ts';
@@ -82,7 +82,7 @@ export async function previewPlan(dns: DnsPort, plan: RunPlan): Promise<{ plan: 
 }
 
 /**
- * Seed 002: distinct failing signal classes. Route 53 health checks of the runbook, plus the
+ * Multi-Region DR Plan: distinct failing signal classes. Route 53 health checks of the runbook, plus the
  * Alertmanager alerts firing for the incident (class `alert`). An unreadable check never counts.
  */
 export async function readQuorum(dns: DnsPort, q: Queryable, rb: Runbook, incidentId: number, extraAlerts: string[] = []): Promise<HealthQuorum | undefined> {

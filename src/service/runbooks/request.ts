@@ -62,7 +62,7 @@ export async function requestRun(ctx: AppContext, r: RunRequest): Promise<{ repl
   const dryRun = r.dryRun || incident.mode === 'drill';
   const quorum = await readQuorum(ctx.dns, ctx.db, rb, incident.id, r.firingAlerts);
   if (quorum && !quorum.met && !r.override && !dryRun) {
-    throw new RunRefused('NO_QUORUM', `${rb.name} needs ${quorum.required} distinct failing signal classes before it fails over (seed 002), and ${quorum.summary}. `
+    throw new RunRefused('NO_QUORUM', `${rb.name} needs ${quorum.required} distinct failing signal classes before it fails over (Multi-Region DR Plan), and ${quorum.summary}. `
       + `If you know the region is down, run it again with \`--override "<reason>"\` (recorded).`, r.usage);
   }
   const { plan, preview } = await previewPlan(ctx.dns, planRun(rb, params));

@@ -68,7 +68,7 @@ export function expireStepId(run: Pick<StoredRun, 'id'>): string {
   return `run${run.id}-expire`;
 }
 
-/** Tells the approvers: a page per group and one email (seed 000: PagerDuty, Slack, email). */
+/** Tells the approvers: a page per group and one email (VoxGuard DR plan: PagerDuty, Slack, email). */
 export function notifySteps(run: RunRef & Pick<StoredRun, 'approverGroups' | 'tier'>, channels: string[], at: Date): StepPlan[] {
   const out: StepPlan[] = [];
   if (channels.includes('pagerduty') && run.tier === 'T2') {
