@@ -8,7 +8,6 @@ import pg from 'pg';
 import pino from 'pino';
 import { Queue, Worker } from 'bullmq';
 import { run as runGraphile, makeWorkerUtils } from 'graphile-worker';
-import { declare } from '../src/core/incident.ts';
 import { createPrometheusMetrics } from '../src/adapters/prometheus/index.ts';
 import { StepRunner, DEFAULT_RUNNER_OPTIONS } from '../src/scheduler/runner.ts';
 import { defineStep, type StepKind } from '../src/service/steps/define.ts';
@@ -16,7 +15,7 @@ import { z } from 'zod';
 import type { AppContext } from '../src/service/context.ts';
 import { connectPg } from '../src/store/fromPg.ts';
 import { migrate } from '../src/store/migrate.ts';
-import { insertIncident } from '../src/store/sql/insertIncident.ts';
+import { declaredIncident } from '../test/helpers/declared.ts';
 import { plantSteps } from '../src/store/sql/plantSteps.ts';
 import { fmt, summary } from './lib.ts';
 
@@ -68,7 +67,7 @@ async function drbot(s: Scenario, workers: number): Promise<Outcome> {
   await migrate(planter);
   // 500 incidents: steps of one incident run in order, different incidents side by side.
   const incidents = [];
-  for (let k = 0; k < 500; k++) incidents.push(await insertIncident(planter, declare({ title: `bench ${k}`, severity: 3, by: 'U0BENCH', at: new Date() }).incident));
+  for (let k = 0; k < 500; k++) incidents.push(await declaredIncident(planter, { title: `bench ${k}`, severity: 3, by: 'U0BENCH', at: new Date() }));
   const runners = Array.from({ length: workers }, (_, w) => {
     const db = connectPg(DB_URL, { schema, max: 10 });
     const ctx = { db, clock: { now: () => new Date() }, metrics: createPrometheusMetrics().metrics, log: pino({ level: 'silent' }) } as unknown as AppContext;

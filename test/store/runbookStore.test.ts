@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { declare } from '../../src/core/incident.ts';
 import type { RunPlan } from '../../src/core/runbook.ts';
 import { connectPg } from '../../src/store/fromPg.ts';
 import { getRollbackOf } from '../../src/store/sql/getRollbackOf.ts';
 import { getRun } from '../../src/store/sql/getRun.ts';
-import { insertIncident } from '../../src/store/sql/insertIncident.ts';
+import { declaredIncident } from '../helpers/declared.ts';
 import { insertRun } from '../../src/store/sql/insertRun.ts';
 import { listRuns } from '../../src/store/sql/listRuns.ts';
 import { runHistory } from '../../src/store/sql/runHistory.ts';
@@ -33,7 +32,7 @@ describe.each(ENGINES)('recovery runs in the store on %s', (engine) => {
   let incidentId: number;
   beforeEach(async () => {
     db = await openTestDb(engine, 'runs');
-    incidentId = (await insertIncident(db, declare({ title: 'Lagos down', severity: 1, by: 'U0A', at: t0 }).incident)).id;
+    incidentId = (await declaredIncident(db, { title: 'Lagos down', severity: 1, by: 'U0A', at: t0 })).id;
   });
   afterEach(async () => {
     await db.close();

@@ -79,7 +79,8 @@ describe('the channel topic', () => {
 
 describe('times in other zones', () => {
   it('follows daylight saving and names the zone when no label is configured', () => {
-    expect(formatTime(new Date('2026-07-01T12:00:00Z'), 'Europe/London')).toBe('2026-07-01 13:00 GMT+1');
+    // The zone's short name comes from the runtime's locale data (BST or GMT+1): the hour is the point.
+    expect(formatTime(new Date('2026-07-01T12:00:00Z'), 'Europe/London')).toMatch(/^2026-07-01 13:00 (BST|GMT\+1)$/);
     expect(formatTime(new Date('2026-12-01T12:00:00Z'), 'Europe/London')).toBe('2026-12-01 12:00 GMT');
     expect(compactDate(new Date('2026-11-24T23:30:00Z'), 'Africa/Lagos')).toBe('20261125');
   });
