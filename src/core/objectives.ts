@@ -3,6 +3,7 @@
  * its RTO and RPO, and the plan's overall objective (RTO 1 h target, 4 h maximum). Pure: which
  * RTO applies to an incident, how much of it is left, and whether it was met.
  */
+import { formatDuration } from './duration.ts';
 import type { Incident } from './incident.ts';
 
 export interface TierObjective {
@@ -90,4 +91,23 @@ export function rtoAttainment(o: RecoveryObjectives, services: string[], recover
   const t = rtoTarget(o, services);
   if (t.basis === 'plan' && !services.length) return [{ service: '(none recorded)', tier: 'plan', targetMs: t.rtoMs, achievedMs: recoveredMs, met: recoveredMs <= t.rtoMs }];
   return t.services.map((s) => ({ service: s.service, tier: s.tier?.key ?? 'plan', targetMs: s.rtoMs, achievedMs: recoveredMs, met: recoveredMs <= s.rtoMs }));
+}
+
+function describeTarget(t: RtoTarget): string {
+  if (t.basis === 'plan') return 'plan objective';
+  const names = t.services.filter((s) => s.tier?.key === t.tier!.key).map((s) => s.service);
+  return `${t.tier!.name} tier: ${names.join(', ')}`;
+}
+
+/** The card's RTO field: the target and where it comes from, and the time left (or how it ended). */
+export function rtoField(o: RecoveryObjectives, i: Pick<Incident, 'declaredAt' | 'resolvedAt' | 'services' | 'status'>, now: Date, time: (d: Date) => string): string {
+  const fmt = (ms: number) => formatDuration(ms);
+  const open = i.status !== 'resolved' && i.status !== 'cancelled';
+  const c = rtoClock(o, i, open ? now : (i.resolvedAt ?? now));
+  const head = `${fmt(c.target.rtoMs)} (${describeTarget(c.target)})`;
+  if (!open) {
+    if (i.status === 'cancelled') return head;
+    return `${head} — recovered in ${fmt(c.elapsedMs)}, ${c.breached ? `missed by ${fmt(-c.leftMs)}` : 'met'}`;
+  }
+  return c.breached ? `${head} — BREACHED ${fmt(-c.leftMs)} ago` : `${head} — ${fmt(c.leftMs)} left (until ${time(c.deadline)})`;
 }
