@@ -75,7 +75,7 @@ export async function renderDrillReport(ctx: AppContext, i: StoredIncident): Pro
   const { settings } = ctx.config;
   const report = drillReport(input);
   const doc = drillReportDoc(report, input, {
-    organization: settings.organization, timeZone: settings.timeZoneLabel ?? settings.timeZone, time: (d) => formatTime(d, settings.timeZone, ''), name: ctx.name,
+    organization: settings.organization, timeZone: settings.timeZoneLabel ?? settings.timeZone, time: (d) => `${formatTime(d, settings.timeZone, '')}:${String(d.getUTCSeconds()).padStart(2, '0')}`, name: ctx.name,
   });
   return { content: template.render(escapeData(doc, escapeMarkdown)), report, scenario: input.scenario.name };
 }
