@@ -98,6 +98,12 @@ export interface Metrics {
   steps: LabelledCounter<'kind' | 'outcome'>;
   /** Seconds a step started after it fell due. */
   stepLatenessSeconds: Histogram;
+  /** Seconds from declaration to the first acknowledged page, per resolved incident; drills apart (`mode`). */
+  timeToAcknowledgeSeconds: LabelledHistogram<'mode' | 'severity'>;
+  /** Seconds from declaration to recovery (mitigation, else resolution), by tier of the affected services. */
+  timeToRecoverSeconds: LabelledHistogram<'mode' | 'tier'>;
+  /** Resolved incidents that met or missed their tier's RTO (`outcome` met | missed). */
+  rtoAttainment: LabelledCounter<'mode' | 'tier' | 'outcome'>;
 }
 
 // ---------------------------------------------------------------------------------------

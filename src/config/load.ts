@@ -14,6 +14,9 @@ import { settingsFileSchema, toSettings } from './settingsSchema.ts';
 import { loadTemplates, type Templates } from './templates.ts';
 import { loadRunbooks } from './runbooks.ts';
 import type { Runbook } from '../core/runbook.ts';
+import type { DrillScenario } from '../core/drill.ts';
+import type { Template } from '../templates/engine.ts';
+import { loadDrillReportTemplate, loadDrills } from './drills.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -29,6 +32,10 @@ export interface Config {
   templates: Templates;
   /** Recovery commands (commands/*.yml). */
   runbooks: Runbook[];
+  /** DR drill scenarios (drills/*.yml). */
+  drills: DrillScenario[];
+  /** templates/drill-report.md.hbs (required once there are drills). */
+  drillReport?: Template;
 }
 
 /** Template data for a made-up incident: every field a template may use is present. */
@@ -68,8 +75,10 @@ export function loadConfig(dir = PROJECT_ROOT): Config {
   const templates = loadTemplates(base, sample, problems);
   const chains = loadChains(base, contactsFile.value, templates, sample, problems);
   const runbooks = loadRunbooks(base, contactsFile.value, problems);
+  const drills = loadDrills(base, runbooks, settings.objectives, problems);
+  const drillReport = loadDrillReportTemplate(base, problems, drills.length > 0);
   if (problems.length) throw new ConfigError('CONFIG_INVALID', problems);
-  return { dir: base, settings, contacts: contactsFile.value, groups: groupSlackMembers(contactsFile.value), chains, templates, runbooks };
+  return { dir: base, settings, contacts: contactsFile.value, groups: groupSlackMembers(contactsFile.value), chains, templates, runbooks, drills, drillReport };
 }
 
 /** notifications/sev1.yml … sev4.yml, each checked against the contacts and templates it names. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Severity } from '../core/severity.ts';
 import type { Settings } from '../core/settings.ts';
 import { duration, severityKey } from './fields.ts';
+import { objectivesSchema, toObjectives } from './objectivesSchema.ts';
 
 const severitySchema = z.object({
   name: z.string().min(1).describe('Short name, e.g. Critical'),
@@ -54,6 +55,13 @@ export const settingsFileSchema = z.object({
   recovery: z.object({
     exec: z.boolean().default(false).describe('Run the `exec` actions of recovery commands as programs on this host; false: a run shows what it would have executed and runs nothing'),
   }).strict().default({ exec: false }).describe('Recovery commands (commands/)'),
+  recovery_objectives: objectivesSchema.optional().describe('DR objectives (VoxGuard plan, "DR Objectives"): tiers with RTO/RPO, services per tier, the plan\'s overall RTO; unset: no RTO clock'),
+  drills: z.object({
+    report_path: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'expected a folder path inside the repository, e.g. docs/drills')
+      .refine((p) => !p.split('/').includes('..'), 'expected a folder inside the repository (no ..)')
+      .default('docs/drills').describe('Folder of the drill reports in GITHUB_REPO; each is <date>-inc-<n>-<scenario>.md'),
+    review_within: duration.prefault('48h').describe('A drill report still unreviewed (pull request open) this long after the drill is reminded in its channel'),
+  }).strict().prefault({}).describe('DR drills (drills/<name>.yml)'),
   permissions: z.object({
     resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
     downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
@@ -82,5 +90,7 @@ export function toSettings(f: SettingsFile): Settings {
     statusPage: { components: f.status_page.components, onDeclare: f.status_page.on_declare, review: f.status_page.review },
     pir: { repoPath: f.pir.repo_path, timelineEmoji: f.pir.timeline_emoji },
     recovery: { exec: f.recovery.exec },
+    objectives: f.recovery_objectives ? toObjectives(f.recovery_objectives) : undefined,
+    drills: { reportPath: f.drills.report_path, reviewWithinMs: f.drills.review_within },
   };
 }

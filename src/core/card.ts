@@ -4,6 +4,7 @@ import type { Block, Button, Line, Message } from './message.ts';
 import { severityLabel } from './severity.ts';
 import type { Settings } from './settings.ts';
 import type { Step } from './steps.ts';
+import { rtoField } from './objectives.ts';
 import { formatTime } from './time.ts';
 
 const STATUS_LABEL: Record<Incident['status'], string> = {
@@ -58,7 +59,7 @@ export function cardButtons(i: Incident): Button[] {
 /** The incident card: posted in the incident channel on declare, updated in place on every change. */
 export function incidentCard(i: Incident, settings: Settings, now: Date, steps: Step[] = []): Message {
   const sev = settings.severities[i.severity];
-  const title = `${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.title}`;
+  const title = `${i.mode === 'drill' ? 'DRILL · ' : ''}${incidentRef(i.id)} · ${severityLabel(i.severity)} · ${i.title}`;
   const due = nextUpdateDue(i, settings);
   const fields: { label: string; value: Line }[] = [
     { label: 'Severity', value: [{ bold: `${severityLabel(i.severity)} ${sev.name}` }, ` — ${sev.meaning}`] },
@@ -76,6 +77,7 @@ export function incidentCard(i: Incident, settings: Settings, now: Date, steps: 
   } else if (i.resolvedAt) {
     fields.push({ label: i.status === 'cancelled' ? 'Cancelled' : 'Resolved', value: [`${when(i.resolvedAt, settings)} (after ${formatDuration(i.resolvedAt.getTime() - i.declaredAt.getTime())})`] });
   }
+  if (settings.objectives) fields.push({ label: 'RTO', value: [rtoField(settings.objectives, i, now, (d) => when(d, settings))] });
   if (i.comms) fields.push({ label: 'Comms', value: [{ user: i.comms }] });
   if (i.scribe) fields.push({ label: 'Scribe', value: [{ user: i.scribe }] });
   if (i.services.length) fields.push({ label: 'Services', value: [i.services.join(', ')] });
@@ -97,9 +99,10 @@ export function incidentCard(i: Incident, settings: Settings, now: Date, steps: 
 export function announcement(i: Incident, settings: Settings): Message {
   const sev = settings.severities[i.severity];
   const line: Line = [
-    { bold: `${incidentRef(i.id)} declared — ${severityLabel(i.severity)} ${sev.name}` },
+    { bold: `${i.mode === 'drill' ? 'DRILL — ' : ''}${incidentRef(i.id)} declared — ${severityLabel(i.severity)} ${sev.name}` },
     `: ${i.title}. Commander `, { user: i.commander },
   ];
   if (i.channelId) line.push('. Join ', { channel: i.channelId });
-  return { fallback: `${incidentRef(i.id)} declared: ${i.title}`, blocks: [{ type: 'section', lines: [line] }] };
+  if (i.mode === 'drill') line.push(' (an exercise: no action on production)');
+  return { fallback: `${i.mode === 'drill' ? '[DRILL] ' : ''}${incidentRef(i.id)} declared: ${i.title}`, blocks: [{ type: 'section', lines: [line] }] };
 }

@@ -21,7 +21,7 @@ export type Chains = Record<Severity, ChainStep[]>;
 
 export const CHAIN_SOURCE = 'chain';
 /** Steps that only make sense while the incident is open; resolve and cancel drop them. */
-export const OPEN_ONLY_SOURCES = [CHAIN_SOURCE, 'cadence', 'escalation'];
+export const OPEN_ONLY_SOURCES = [CHAIN_SOURCE, 'cadence', 'escalation', 'drill', 'rto'];
 
 function toPlan(s: ChainStep, i: Pick<Incident, 'declaredAt'>, now: Date): StepPlan {
   const due = new Date(i.declaredAt.getTime() + s.atMs);

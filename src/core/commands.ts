@@ -2,6 +2,7 @@ import { DomainError } from './errors.ts';
 import { OPEN_STATUSES, ROLES, type OpenStatus, type Role } from './incident.ts';
 import { looksLikeSeverity, parseSeverity, type Severity } from './severity.ts';
 import { cleanText } from './text.ts';
+import { parseDuration } from './duration.ts';
 
 /** The shared text cleaning lives in text.ts; forms and alerts import it from here too. */
 export { cleanText };
@@ -23,7 +24,11 @@ export type Command =
   /** A PIR action item: becomes a GitHub issue. */
   | { verb: 'action'; ref?: number; text: string; owner?: string; due?: string }
   | { verb: 'actions'; ref?: number }
-  | { verb: 'pir'; ref?: number; sub: 'retry' };
+  | { verb: 'pir'; ref?: number; sub: 'retry' }
+  /** DR drills: `/dr drill` lists the scenarios, `/dr drill <name>` starts one, `/dr drill end` ends it. */
+  | { verb: 'drill'; sub: 'list' }
+  | { verb: 'drill'; sub: 'start'; name: string }
+  | { verb: 'drill'; sub: 'end'; ref?: number; rpoMs?: number; health?: 'pass' | 'fail'; summary?: string };
 
 export type Verb = Command['verb'];
 
@@ -42,6 +47,7 @@ export const USAGE: Record<Verb, string> = {
   action: '/dr action [INC-<n>] <text> [@owner] [due:YYYY-MM-DD]',
   actions: '/dr actions [INC-<n>]',
   pir: '/dr pir [INC-<n>] retry',
+  drill: '/dr drill [<scenario>]   ·   /dr drill end [INC-<n>] [rpo=<duration>] [health=pass|fail] [notes]',
 };
 
 export const TITLE_MAX = 150;
@@ -192,6 +198,8 @@ export function parseCommand(input: string): Command {
       if ((words[0] ?? '').toLowerCase() !== 'retry' || words.length > 1) throw usage('pir', 'The only PIR command is `/dr pir retry` (open the PIR pull request again after a GitHub failure).');
       return { verb: 'pir', ref, sub: 'retry' };
     }
+    case 'drill':
+      return parseDrill(words);
     default:
       throw new DomainError('USAGE', `Unknown command \`${verb.slice(0, 40)}\`. Try \`/dr help\`.`, USAGE.help);
   }
@@ -244,4 +252,33 @@ function parseRun(words: string[]): Command {
     params[key] = w.slice(eq + 1);
   }
   return { verb: 'run', ref, runbook, params, dryRun, override };
+}
+
+/** `/dr drill`, `/dr drill <name>`, `/dr drill end [INC-n] [rpo=<duration>] [health=pass|fail] [notes]`. */
+function parseDrill(words: string[]): Command {
+  const first = (words.shift() ?? '').toLowerCase();
+  if (!first || first === 'list') return { verb: 'drill', sub: 'list' };
+  if (first !== 'end') {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(first) || words.length) throw usage('drill', `\`${first.slice(0, 40)}\` is not a drill name. \`/dr drill\` alone lists them.`);
+    return { verb: 'drill', sub: 'start', name: first };
+  }
+  const ref = takeRef(words);
+  let rpoMs: number | undefined;
+  let health: 'pass' | 'fail' | undefined;
+  const rest: string[] = [];
+  for (const w of words) {
+    const m = /^(rpo|health)=(.*)$/i.exec(w);
+    if (!m) rest.push(w);
+    else if (m[1].toLowerCase() === 'rpo') {
+      rpoMs = parseDuration(m[2]);
+      if (rpoMs === undefined) throw usage('drill', `rpo= takes the data loss measured, as a duration like 0s, 90s, 5m (got \`${m[2].slice(0, 20)}\`).`);
+    } else {
+      const h = m[2].toLowerCase();
+      if (h !== 'pass' && h !== 'fail') throw usage('drill', `health= takes pass or fail (got \`${m[2].slice(0, 20)}\`).`);
+      health = h;
+    }
+  }
+  const summary = cleanText(rest.join(' '));
+  if (summary.length > TEXT_MAX) throw usage('drill', `The notes are ${summary.length} characters; keep them to ${TEXT_MAX} or fewer.`);
+  return { verb: 'drill', sub: 'end', ref, rpoMs, health, summary: summary || undefined };
 }

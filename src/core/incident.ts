@@ -76,6 +76,8 @@ export interface DeclareInput {
   services?: string[];
   private?: boolean;
   mode?: IncidentMode;
+  /** The drill scenario (drills/<name>.yml) a drill was started from. */
+  scenario?: string;
   by: string;
   at: Date;
 }
@@ -107,7 +109,7 @@ export function declare(input: DeclareInput): { incident: NewIncident; event: Om
     at: input.at,
     actor: input.by,
     text: `Declared ${severityLabel(input.severity)}: ${input.title}`,
-    data: { severity: input.severity, private: incident.private, mode: incident.mode },
+    data: { severity: input.severity, private: incident.private, mode: incident.mode, ...(input.scenario ? { scenario: input.scenario } : {}) },
   };
   return { incident, event };
 }

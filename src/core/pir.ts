@@ -2,6 +2,7 @@ import { slugify } from './channelName.ts';
 import { formatDuration } from './duration.ts';
 import { incidentRef, type Incident } from './incident.ts';
 import type { Step } from './steps.ts';
+import { rtoAttainment, type RecoveryObjectives } from './objectives.ts';
 import { compactDate, formatTime } from './time.ts';
 
 /**
@@ -51,6 +52,8 @@ export interface PirDoc {
   timeToResolve: string;
   timeline: { time: string; event: string }[];
   actionItems: { id: string; action: string; owner: string; due: string; priority: string; issue: string }[];
+  /** RTO achieved vs target per affected service (drbot.yml recovery_objectives); empty without objectives. */
+  rto: { service: string; tier: string; target: string; achieved: string; result: string }[];
 }
 
 export interface PirInput {
@@ -62,6 +65,7 @@ export interface PirInput {
   timeZoneLabel?: string;
   /** Slack user id → name. */
   name: (id: string) => string;
+  objectives?: RecoveryObjectives;
 }
 
 /** The VoxGuard plan's PIR timeline after resolution (VoxGuard plan, "Post-Incident Review Process"). */
@@ -190,6 +194,7 @@ export function pirContent(p: PirInput): PirDoc {
     timeToAcknowledge: minutes(d.acknowledgeMs, 'not recorded (no page was acknowledged)'),
     timeToMitigate: d.mitigateMs !== undefined ? formatDuration(d.mitigateMs) : `${minutes(d.resolveMs, 'not resolved')} (no earlier mitigation recorded)`,
     timeToResolve: minutes(d.resolveMs, 'not resolved'),
+    rto: rtoRows(p, d),
     timeline: pirTimeline(p.timeline, p.steps, p.name).map((r) => ({ time: time(r.at), event: r.event })),
     actionItems: p.actionItems.map((a) => ({
       id: String(a.n),
@@ -200,4 +205,18 @@ export function pirContent(p: PirInput): PirDoc {
       issue: a.issueNumber && a.issueUrl ? `#${a.issueNumber} ${a.issueUrl}` : 'not filed yet',
     })),
   };
+}
+
+/** RTO achieved (mitigation, else resolution) against each affected service's tier (or the plan's objective). */
+function rtoRows(p: PirInput, d: PirDurations): PirDoc['rto'] {
+  const recovered = d.mitigateMs ?? d.resolveMs;
+  if (!p.objectives || recovered === undefined) return [];
+  const o = p.objectives;
+  return rtoAttainment(o, p.incident.services, recovered).map((r) => ({
+    service: r.service,
+    tier: o.tiers.find((t) => t.key === r.tier)?.name ?? 'plan objective',
+    target: formatDuration(r.targetMs),
+    achieved: formatDuration(r.achievedMs),
+    result: r.met ? 'met' : `missed by ${formatDuration(r.achievedMs - r.targetMs)}`,
+  }));
 }

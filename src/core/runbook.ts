@@ -89,6 +89,8 @@ export interface RunPlan {
   verify: Action[];
   /** Undo actions a later rollback runs (after restoring the DNS snapshots). */
   undo: Action[];
+  /** A drill's rehearsal: approvals as usual, then each action only says what it would have done. */
+  rehearsal?: boolean;
 }
 
 /** What one action will do, as the approval message shows it (DNS: the records now and after). */

@@ -1,3 +1,4 @@
+import type { RecoveryObjectives } from './objectives.ts';
 import type { Severity } from './severity.ts';
 
 /** How one severity behaves (drbot.yml `severities`). Durations are in milliseconds. */
@@ -42,6 +43,10 @@ export interface Settings {
   };
   /** Recovery commands: `exec` actions run programs only when this is on (drbot.yml `recovery.exec`). */
   recovery: { exec: boolean };
+  /** drbot.yml `recovery_objectives`; undefined: no RTO clock. */
+  objectives?: RecoveryObjectives;
+  /** Drill reports (drbot.yml `drills`). Optional so hand-built settings in tests need not name it. */
+  drills?: { reportPath: string; reviewWithinMs: number };
   /** The post-incident review on GitHub. */
   pir: {
     /** Folder of the PIR documents in the repository, e.g. `docs/pir`. */

@@ -7,6 +7,7 @@ import type { StepOutcome } from '../core/steps.ts';
 import { NotConfigured, TransientError } from '../ports.ts';
 import type { AppContext } from '../service/context.ts';
 import { postStep } from '../service/steps/post.ts';
+import { drillContext, drillWithholds } from '../service/drills/guard.ts';
 import type { StepRegistry } from '../service/steps/registry.ts';
 import { claimDueSteps, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
 import { nextDueAt } from '../store/sql/nextDueAt.ts';
@@ -133,11 +134,14 @@ export class StepRunner {
       const params = kind?.params.safeParse(step.params);
       if (!kind || !params) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
       else if (!params.success) outcome = { status: 'failed', detail: `bad params for a ${step.kind} step: ${params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}` };
+      // A drill never reaches the status page or the regulator: said so, with where it would have gone.
+      else if (incident.mode === 'drill' && drillWithholds(ctx, step, incident)) outcome = { status: 'skipped', detail: drillWithholds(ctx, step, incident)! };
       else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
         outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
       } else {
         const ms = Math.max(opts.leaseMs * 0.8, opts.leaseMs - 5_000);
-        outcome = await withTimeout(kind.run(ctx, { ...step, params: params.data }, incident), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`));
+        const runCtx = incident.mode === 'drill' ? drillContext(ctx, incident, step) : ctx;
+        outcome = await withTimeout(kind.run(runCtx, { ...step, params: params.data }, incident), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`));
       }
     } catch (e) {
       if (e instanceof NotConfigured) outcome = { status: 'skipped', detail: e.message };

@@ -24,6 +24,7 @@ import { statusPageStep } from './steps/statusPage.ts';
 import { pageAckKind, pageKind, pageResolveKind } from './steps/page.ts';
 import { resolutionEmailKind } from './steps/email.ts';
 import type { StepPlan } from '../core/steps.ts';
+import { drillCommand, recoveryPlanOnResolve } from './drills/index.ts';
 
 /** `/dr …` from any transport. Never throws for bad input: a refusal is a reply. */
 export async function handleCommand(ctx: AppContext, input: CommandInput): Promise<Reply> {
@@ -150,6 +151,7 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
             resolutionEmailKind.plan({ stepId: `email-resolution-${v}`, source: 'resolution', label: 'Resolution email', dueAt: now, params: {} }),
             statusPageStep(`statuspage-resolved-${v}`, now, { text: cmd.summary, onlyIfExists: true }),
             ...pirPlanOnResolve(change.incident, now),
+            ...recoveryPlanOnResolve(change.incident, now),
           ],
           reply: { message: textMessage([`${incidentRef(i.id)} resolved. Pending notifications cancelled.`]) },
         };
@@ -180,6 +182,9 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
 
     case 'run':
       return runbookCommand(ctx, input, cmd);
+
+    case 'drill':
+      return drillCommand(ctx, input, cmd);
 
     case 'action':
     case 'actions':

@@ -13,6 +13,9 @@ import type { Reply } from '../inbound.ts';
 import { cadencePlan } from './steps/cadence.ts';
 import { openChannelKind } from './steps/openChannel.ts';
 import { statusPageStep } from './steps/statusPage.ts';
+import type { DrillScenario } from '../core/drill.ts';
+import { drillPlanOnDeclare } from './drills/injects.ts';
+import { rtoPlan } from './rto/steps.ts';
 
 export interface DeclareRequest {
   requestKey: string;
@@ -24,6 +27,8 @@ export interface DeclareRequest {
   services?: string[];
   private?: boolean;
   mode?: 'real' | 'drill';
+  /** `/dr drill <name>`: the scenario (its injects are planted with the chain). */
+  scenario?: DrillScenario;
 }
 
 export const OPEN_CHANNEL_STEP = 'open-channel';
@@ -36,18 +41,21 @@ export const OPEN_CHANNEL_STEP = 'open-channel';
 export async function declareIncident(ctx: AppContext, r: DeclareRequest): Promise<Reply> {
   const title = checkTitle(r.title);
   const now = ctx.clock.now();
-  const { incident, event } = declare({ ...r, title, at: now, by: r.userId });
+  const { incident, event } = declare({ ...r, title, at: now, by: r.userId, scenario: r.scenario?.name });
   const steps = [
     openChannelKind.plan({ stepId: OPEN_CHANNEL_STEP, source: 'system', label: 'Open the incident channel', dueAt: now, params: {} }),
     ...planDeclare(incident, ctx.config.chains, now),
     ...cadencePlan(ctx.config.settings, incident.severity, now),
     ...(ctx.config.settings.statusPage.onDeclare.includes(incident.severity) ? [statusPageStep('statuspage-declare', now)] : []),
+    ...(r.scenario ? drillPlanOnDeclare(r.scenario, now, now) : []),
+    ...rtoPlan(ctx.config.settings.objectives, incident, now),
   ];
   const out = await declareIncidentOnce(ctx.db, {
     requestKey: r.requestKey, incident, event, steps, duplicateSince: new Date(now.getTime() - ctx.config.settings.duplicateWindowMs),
   });
   if (out.kind === 'declared') {
-    ctx.metrics.incidentsDeclared.inc({ severity: severityLabel(out.incident.severity) });
+    // A drill never counts in the real numbers.
+    if (out.incident.mode === 'real') ctx.metrics.incidentsDeclared.inc({ severity: severityLabel(out.incident.severity) });
     ctx.log.info({ incident: out.incident.id, severity: out.incident.severity, by: r.userId }, 'incident declared');
     ctx.wake();
     return declaredReply(ctx, out.incident);

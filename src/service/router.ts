@@ -13,6 +13,7 @@ import { submitIncidentForm } from './formSubmit.ts';
 import { handleChatEvent, pirButton } from './pir/index.ts';
 import { unknownButton } from './replies.ts';
 import { approvalButton, runbookFormSubmit, RUN_FORM } from './runbooks/index.ts';
+import { drillButton } from './drills/index.ts';
 
 type ButtonHandler = (ctx: AppContext, a: ButtonInput) => Promise<Reply>;
 type FormHandler = (ctx: AppContext, f: FormInput) => Promise<FormReply>;
@@ -23,6 +24,7 @@ const BUTTONS: Record<string, ButtonHandler> = {
   approval: approvalButton,
   pir: pirButton,
   statuspage: pirButton,
+  drill: drillButton,
 };
 
 const FORMS: Record<string, FormHandler> = {

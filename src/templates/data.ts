@@ -80,7 +80,7 @@ function noPir(settings: Settings): PirDoc {
   const none = 'not available';
   return {
     date: none, start: none, end: none, timeZone: settings.timeZoneLabel ?? settings.timeZone, detection: none,
-    timeToAcknowledge: none, timeToMitigate: none, timeToResolve: none, timeline: [], actionItems: [],
+    timeToAcknowledge: none, timeToMitigate: none, timeToResolve: none, timeline: [], actionItems: [], rto: [],
   };
 }
 

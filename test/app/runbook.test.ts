@@ -240,14 +240,17 @@ describe('recovery commands on the durable schedule (manual clock, Route 53 stan
     expect(await timeline()).toContain('Dry run of run #1 dns-failover (T2) name=app.voxguard.ng from=lagos-primary to=abuja-secondary');
   });
 
-  it('in a drill incident every run is a dry run', async () => {
+  it('in a drill without drill targets a run is rehearsed: the full approval flow, then nothing is changed', async () => {
     await start();
     await t.db.query("UPDATE incidents SET mode = 'drill' WHERE id = 1");
-    const reply = await t.dr('run dns-failover', 'U0ONCALL01', channel);
-    expect(plain(reply.message!)).toContain('Dry run — nothing was changed');
+    await t.dr('run dns-failover', 'U0ONCALL01', channel);
     await t.drain();
+    expect((await getRun(t.db, 1))!.status).toBe('awaiting_approval');
+    expect(text(await press('approve', 1, 'U0ENGLEAD1'))).toContain('Approved run #1 dns-failover');
+    await polls(2);
     expect(changes(aws)).toHaveLength(0);
-    expect((await getRun(t.db, 1))!.status).toBe('dry_run');
+    expect((await getRun(t.db, 1))!.status).toBe('succeeded');
+    expect((await timeline()).some((l) => l.includes('drill rehearsal, not run: would have route 53: move app.voxguard.ng'))).toBe(true);
   });
 
   it.each([

@@ -12,7 +12,7 @@ type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  */
 export function testConfigDir(edits: Record<string, (doc: Yaml) => Yaml | void> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'drbot-config-'));
-  for (const part of ['drbot.yml', 'contacts.yml', 'notifications', 'templates', 'commands']) {
+  for (const part of ['drbot.yml', 'contacts.yml', 'notifications', 'templates', 'commands', 'drills']) {
     if (existsSync(join(ROOT, part))) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   }
   for (const [file, edit] of Object.entries(edits)) {

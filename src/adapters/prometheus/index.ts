@@ -37,6 +37,18 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       name: 'drbot_step_lateness_seconds', help: 'How late a step started after it fell due',
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300], registers: [registry],
     }),
+    timeToAcknowledgeSeconds: new client.Histogram({
+      name: 'drbot_time_to_acknowledge_seconds', help: 'Declaration to first acknowledged page, per resolved incident (mode real or drill)',
+      labelNames: ['mode', 'severity'] as const, buckets: [60, 300, 900, 1800, 3600, 7200], registers: [registry],
+    }),
+    timeToRecoverSeconds: new client.Histogram({
+      name: 'drbot_time_to_recover_seconds', help: 'Declaration to recovery (mitigation, else resolution), by tier of the affected services (mode real or drill)',
+      labelNames: ['mode', 'tier'] as const, buckets: [300, 900, 1800, 3600, 7200, 14400, 28800, 86400], registers: [registry],
+    }),
+    rtoAttainment: new client.Counter({
+      name: 'drbot_rto_attainment_total', help: 'Resolved incidents that met or missed the RTO of their tier (mode real or drill)',
+      labelNames: ['mode', 'tier', 'outcome'] as const, registers: [registry],
+    }),
   };
   return {
     metrics,

@@ -50,7 +50,7 @@ export async function renderPir(ctx: AppContext, i: StoredIncident): Promise<{ c
   const timeline = await listTimeline(ctx.db, i.id);
   const steps = await listSteps(ctx.db, i.id);
   const items = await listActionItems(ctx.db, i.id);
-  const pir = pirContent({ incident: i, timeline, steps, actionItems: items, timeZone: settings.timeZone, timeZoneLabel: settings.timeZoneLabel, name: ctx.name });
+  const pir = pirContent({ incident: i, timeline, steps, actionItems: items, timeZone: settings.timeZone, timeZoneLabel: settings.timeZoneLabel, name: ctx.name, objectives: settings.objectives });
   const data = templateData(i, { settings, now: ctx.clock.now(), name: ctx.name, responders: respondersOf(ctx, i).map(ctx.name), pir });
   return { content: template.render(escapeData(data, escapeMarkdown)), items, lastTimelineId: timeline.at(-1)?.id ?? 0 };
 }

@@ -18,6 +18,7 @@ import { failoverAction } from './route53.ts';
 import { finishAction, keyOf, lastTry, type ActionResult } from './finishAction.ts';
 import { RUNBOOK_STEPS, type RunActionKey } from './steps.ts';
 import { redrawStep } from './view.ts';
+import { rehearsedDetail } from '../drills/runbooks.ts';
 
 const OUTPUT_MAX = 2000;
 
@@ -34,6 +35,10 @@ export const runbookActionKind = defineStep({
     const now = ctx.clock.now();
     if (run.status === 'approved' && (await setRunStatus(ctx.db, run.id, { from: ['approved'], to: 'running', at: now }))) {
       await plantSteps(ctx.db, run.incidentId, [await redrawStep(ctx.db, run, now)]);
+    }
+    if (run.plan.rehearsal) {
+      await startRunAction(ctx.db, { ...k, kind: action.kind, label: action.label, at: now });
+      return finishAction(ctx, run, action, k, { ok: true, detail: rehearsedDetail(action) });
     }
     if (action.kind === 'route53' || action.kind === 'route53_restore') return failoverAction(ctx, step, run, action, k);
     return finishAction(ctx, run, action, k, await simpleAction(ctx, step, run, action, k));

@@ -23,6 +23,7 @@ import { runMessage } from './message.ts';
 import { messageContext, when } from './view.ts';
 import { previewPlan, readQuorum } from './preview.ts';
 import { expireStep, firstActionStep, messageStep, notifySteps } from './steps.ts';
+import { drillRun } from '../drills/runbooks.ts';
 
 export interface RunRequest {
   requestKey: string;
@@ -53,19 +54,22 @@ export function findRunbook(ctx: AppContext, name: string, usage?: string): Runb
 
 export async function requestRun(ctx: AppContext, r: RunRequest): Promise<{ reply: Reply; run?: StoredRun }> {
   const rb = r.runbook;
-  const params = checkParams(rb, r.params, r.usage);
   const { incident } = r;
+  // A drill runs against its scenario's drill targets, or rehearses (approvals, nothing executed).
+  const drill = incident.mode === 'drill' ? await drillRun(ctx, incident, rb, r.params, r.usage) : undefined;
+  const params = checkParams(rb, drill?.params ?? r.params, r.usage);
   if (!isOpen(incident)) {
     throw new RunRefused('INCIDENT_CLOSED', `${incidentRef(incident.id)} is ${incident.status}: \`/dr reopen\` it before running recovery commands.`, r.usage);
   }
-  // A drill rehearses: it shows every change and makes none.
-  const dryRun = r.dryRun || incident.mode === 'drill';
-  const quorum = await readQuorum(ctx.dns, ctx.db, rb, incident.id, r.firingAlerts);
+  const dryRun = r.dryRun;
+  // A drill has no real failing signals to count.
+  const quorum = drill ? null : await readQuorum(ctx.dns, ctx.db, rb, incident.id, r.firingAlerts);
   if (quorum && !quorum.met && !r.override && !dryRun) {
     throw new RunRefused('NO_QUORUM', `${rb.name} needs ${quorum.required} distinct failing signal classes before it fails over (Multi-Region DR Plan), and ${quorum.summary}. `
       + `If you know the region is down, run it again with \`--override "<reason>"\` (recorded).`, r.usage);
   }
   const { plan, preview } = await previewPlan(ctx.dns, planRun(rb, params));
+  if (drill?.rehearsal) plan.rehearsal = true;
   const now = ctx.clock.now();
   const status: RunStatus = dryRun ? 'dry_run' : rb.tier === 'T2' ? 'awaiting_approval' : 'approved';
 
@@ -75,7 +79,8 @@ export async function requestRun(ctx: AppContext, r: RunRequest): Promise<{ repl
       return { reply: (earlier?.reply as Reply | null) ?? { message: textMessage(['Already requested (this request was received twice).']) } };
     }
     await lockRunbook(tx, rb.name);
-    if (!dryRun) checkRunLimits(rb, await runHistory(tx, rb.name), incident.id, params, now, when(ctx));
+    // A drill's runs are limited within the drill and never count towards a real incident's cooldown.
+    if (!dryRun) checkRunLimits(rb, (await runHistory(tx, rb.name, { excludeDrills: !drill })).filter((h) => !drill || h.incidentId === incident.id), incident.id, params, now, when(ctx));
     const run = (await insertRun(tx, {
       incidentId: incident.id, runbook: rb.name, tier: rb.tier, rollbackOf: null, params, plan, preview, dryRun,
       quorum: quorum ?? null, overrideReason: quorum && !quorum.met ? (r.override ?? null) : null,

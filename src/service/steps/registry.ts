@@ -18,6 +18,9 @@ import { postKind } from './post.ts';
 import { statusPageKind } from './statusPage.ts';
 import { ticketKind } from './ticket.ts';
 import { warRoomKind } from './warRoom.ts';
+import { drillReportKind, drillReviewKind } from '../drills/report.ts';
+import { outcomeMetricsKind } from '../rto/metrics.ts';
+import { rtoCheckKind } from '../rto/steps.ts';
 
 const KINDS: StepKind[] = [
   // Declare and changes
@@ -49,6 +52,11 @@ const KINDS: StepKind[] = [
   pirDocKind,
   pirTimerKind,
   actionIssueKind,
+  // Drills and recovery objectives (drills/, drbot.yml recovery_objectives)
+  drillReportKind,
+  drillReviewKind,
+  rtoCheckKind,
+  outcomeMetricsKind,
 ] as StepKind[];
 
 export type StepRegistry = ReadonlyMap<string, StepKind>;
