@@ -41,6 +41,7 @@ export async function addActionItem(ctx: AppContext, input: CommandInput, cmd: E
 /** `pir_action_issue`: the action item's GitHub issue, found again by its marker on a repeat. */
 export const actionIssueKind = defineStep({
   kind: 'pir_action_issue',
+  uses: ['tracker'],
   params: z.object({ n: z.number().int().positive() }),
   run: async (ctx, step, i) => {
     const { n } = step.params;

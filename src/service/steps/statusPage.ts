@@ -33,6 +33,7 @@ const statusPageParams = z.object({
 export const statusPageKind = defineStep({
   kind: 'statuspage',
   params: statusPageParams,
+  uses: ['statusPage'],
   run: async (ctx, step, i) => {
     const p = step.params;
     const [existing] = await listExternalRefs(ctx.db, i.id, 'statuspage');
