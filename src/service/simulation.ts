@@ -11,9 +11,9 @@ export function labelled(port: MaybeSimulated, text: string): string {
   return port.simulated && !text.includes(port.simulated) ? `${text} — ${port.simulated}` : text;
 }
 
-/** A step outcome whose detail says which of the ports it used are simulated. */
+/** A step outcome whose detail says which of the ports it used are simulated (a skipped step used none). */
 export function labelOutcome(ports: MaybeSimulated[], o: StepOutcome): StepOutcome {
-  return { ...o, detail: ports.reduce((d, p) => labelled(p, d), o.detail) };
+  return o.status === 'skipped' ? o : { ...o, detail: ports.reduce((d, p) => labelled(p, d), o.detail) };
 }
 
 /** The ports a step kind calls out through (named so `defineStep` can label its outcomes). */

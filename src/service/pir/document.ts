@@ -103,7 +103,7 @@ export const pirDocKind = defineStep({
       await ctx.chat.post(i.channelId, textMessage(
         [{ bold: `Post-incident review of ${ref}` }, ': the draft is ', { link: pr.url, label: `pull request #${pr.number}` }, ` (${path}).`],
         ['Add follow-ups with ', { code: `/dr action ${ref} <text> [@owner] [due:YYYY-MM-DD]` }, '; pin a message or react with ', { code: `:${settings.pir.timelineEmoji}:` }, ' to add it to the timeline.'],
-        ...(ctx.tracker.simulated ? [[`${ctx.tracker.simulated}: nothing was sent to GitHub; the draft is the file ${pr.url}`]] : []),
+        ...(ctx.tracker.simulated ? [[`${ctx.tracker.simulated}: nothing was sent to GitHub; the link is the file on this machine.`]] : []),
       ));
     }
     return { status: 'done', detail: `${pr.created ? 'opened' : 'found'} PIR pull request #${pr.number}`, result: { number: pr.number, url: pr.url, path } };
