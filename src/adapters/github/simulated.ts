@@ -38,8 +38,9 @@ export function createSimulatedGitHub(o: { dir: string }): SimulatedGitHub {
   const url = (path: string) => pathToFileURL(path).href;
   /** The pull request's file, on its branch: `branches/<branch>/<path>` (never outside `dir`). */
   const branchFile = (branch: string, path: string) => {
-    const f = resolve(dir, 'branches', branch, path);
-    if (!f.startsWith(`${dir}${sep}`)) throw new Error(`${SIMULATED_GITHUB}: the path ${path} leaves ${dir}`);
+    const base = resolve(dir, 'branches', branch);
+    const f = resolve(base, path);
+    if (!base.startsWith(`${dir}${sep}branches${sep}`) || !f.startsWith(`${base}${sep}`)) throw new Error(`${SIMULATED_GITHUB}: the branch ${branch} and path ${path} would leave ${dir}`);
     return f;
   };
   const writeIssue = (i: Issue) => write(issueFile(i.number), [
@@ -75,9 +76,9 @@ export function createSimulatedGitHub(o: { dir: string }): SimulatedGitHub {
     },
 
     async ensurePullRequest(p) {
-      const file = branchFile(p.branch, p.path);
       const known = state.pulls.find((x) => x.branch === p.branch && x.state === 'open');
-      if (known) return { number: known.number, url: url(file), created: false };
+      if (known) return { number: known.number, url: url(branchFile(known.branch, known.path)), created: false };
+      const file = branchFile(p.branch, p.path);
       write(file, p.content);
       const pull: Pull = { number: state.next++, branch: p.branch, path: p.path, title: p.title, body: p.body, commitMessage: p.commitMessage, state: 'open' };
       state.pulls.push(pull);

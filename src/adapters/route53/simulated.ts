@@ -93,26 +93,30 @@ export function createSimulatedRoute53(o: SimulatedRoute53Options): SimulatedRou
     async changeRecordSets(zoneId, changes: DnsChange[], comment) {
       if (!changes.length) throw new Error('Route 53: an empty change batch (nothing to change)');
       const live = zone(zoneId);
-      const work = live.map(copy);
+      // A deleted set leaves its place (and key) behind: a set created again under that key takes the place back, so listings keep their order.
+      const work: { key: DnsRecordSet; set?: DnsRecordSet }[] = live.map((s) => ({ key: s, set: copy(s) }));
       const problems: string[] = [];
       for (const c of changes) {
-        const at = work.findIndex((s) => sameKey(s, c.recordSet));
+        const at = work.findIndex((w) => w.set && sameKey(w.set, c.recordSet));
+        const hole = work.findIndex((w) => !w.set && sameKey(w.key, c.recordSet));
+        const put = (s: DnsRecordSet) => (hole >= 0 ? (work[hole].set = s) : work.push({ key: s, set: s }));
         if (c.action === 'DELETE') {
           if (at < 0) problems.push(`Tried to delete resource record set ${describe(c.recordSet)} but it was not found`);
-          else if (values(work[at]) !== values(c.recordSet)) problems.push(`Tried to delete resource record set ${describe(c.recordSet)} but the values provided do not match the current values`);
-          else work.splice(at, 1);
+          else if (values(work[at].set!) !== values(c.recordSet)) problems.push(`Tried to delete resource record set ${describe(c.recordSet)} but the values provided do not match the current values`);
+          else work[at].set = undefined;
         } else if (c.action === 'CREATE') {
           if (at >= 0) problems.push(`Tried to create resource record set ${describe(c.recordSet)} but it already exists`);
-          else work.push(copy(c.recordSet));
-        } else if (at >= 0) work[at] = copy(c.recordSet);
-        else work.push(copy(c.recordSet));
+          else put(copy(c.recordSet));
+        } else if (at >= 0) work[at].set = copy(c.recordSet);
+        else put(copy(c.recordSet));
       }
-      for (const s of work) {
-        const peers = work.filter((p) => sameName(p.name, s.name) && p.type === s.type && p !== s && p.failover && p.failover === s.failover);
+      const after = work.flatMap((w) => (w.set ? [w.set] : []));
+      for (const s of after) {
+        const peers = after.filter((p) => sameName(p.name, s.name) && p.type === s.type && p !== s && p.failover && p.failover === s.failover);
         if (s.failover && peers.length) problems.push(`RRSet ${describe(s)} has a duplicate ${s.failover} failover record`);
       }
       if (problems.length) throw invalidBatch([...new Set(problems)]);
-      live.splice(0, live.length, ...work);
+      live.splice(0, live.length, ...after);
       const changeId = `CSIM${String(state.nextChange++).padStart(6, '0')}`;
       state.changes[changeId] = { submittedAt: now(), comment };
       save();
