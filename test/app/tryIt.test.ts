@@ -24,7 +24,7 @@ describe('the README story on a fresh console, nothing configured (built-in simu
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('declare sev1, /dr run dns-failover, approve as another admin, INSYNC and verified, resolve, read the PIR file', async () => {
+  it('declare sev1, /dr run dns-failover, approve as another admin, INSYNC and verified, resolve, read the PIR file', { timeout: 120_000 }, async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'drbot-tryit-'));
     // Only PATH, HOME and the data dir: no *_URL, no token, no AWS variable.
     p = new DrbotProcess({ DRBOT_DATA_DIR: dataDir });
