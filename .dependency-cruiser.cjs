@@ -89,11 +89,12 @@ module.exports = {
     {
       name: 'only-wiring-imports-adapters',
       comment:
-        'Only the wiring knows every part: src/app.ts, src/main.ts and src/integrationAdapters.ts ' +
-        "(app.ts's factory of the outbound integration adapters from the environment). " +
+        'Only the wiring knows every part: src/app.ts, src/main.ts, src/integrationAdapters.ts ' +
+        "(app.ts's factory of the outbound integration adapters from the environment) and " +
+        'src/integrationStatus.ts (which of them are configured or simulated, with their labels). ' +
         'Everything else talks to an adapter through its port.',
       severity: 'error',
-      from: { pathNot: ['^src/(app|main|integrationAdapters)\\.ts$', '^src/adapters/'] },
+      from: { pathNot: ['^src/(app|main|integrationAdapters|integrationStatus)\\.ts$', '^src/adapters/'] },
       to: { path: '^src/adapters/' },
     },
   ],

@@ -14,7 +14,8 @@ import type { Config } from './config/load.ts';
 import { opsRoutes } from './http/ops.ts';
 import { InFlight } from './http/inFlight.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
-import { integrationStatus } from './integrationStatus.ts';
+import { integrationStatus, type IntegrationState } from './integrationStatus.ts';
+import { dnsSimulationSeed } from './core/dnsSimulationSeed.ts';
 import { createIntegrationAdapters } from './integrationAdapters.ts';
 import type { Handlers } from './inbound.ts';
 import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
@@ -103,7 +104,7 @@ export async function createApp(o: AppOptions) {
   let runner: StepRunner;
   const ctx: AppContext = {
     db, clock, chat, config, log, metrics, limiter,
-    ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent, now: () => clock.now() }),
+    ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent, now: () => clock.now(), dnsSeed: dnsSimulationSeed(config.runbooks) }),
     name: (id) => people.get(id) ?? id,
     wake: () => {
       runner?.wake();
@@ -151,11 +152,14 @@ export async function createApp(o: AppOptions) {
       runner.start();
       log.info({ port: this.port, transport: chat.transport, store: db.engine, redis: !!env.REDIS_URL, worker }, 'drbot started');
       for (const i of integrationStatus(env)) {
-        if (!i.configured) log.info({ integration: i.name, missing: i.missing }, 'integration not configured: its steps are recorded as "not sent (no credentials)"');
+        if (i.simulated) log.info({ integration: i.name, missing: i.missing, simulated: i.simulated }, 'integration not configured: it runs against the built-in simulation (nothing leaves this machine; DRBOT_SIMULATE=off turns it off)');
+        else if (!i.configured) log.info({ integration: i.name, missing: i.missing }, 'integration not configured: its steps are recorded as "not sent (no credentials)"');
       }
       if (chat instanceof ConsoleChat) {
-        const lines = integrationStatus(env).map((i) => `  ${i.configured ? '✓' : '–'} ${i.name}${i.configured ? '' : `: not sent (no credentials) — set ${i.missing.join(', ')}`}`);
-        stdio.out.write(`drbot is running (HTTP on port ${this.port}, store: ${db.engine}).\nIntegrations:\n${lines.join('\n')}\n`);
+        const line = (i: IntegrationState) => `  ${i.configured ? '✓' : i.simulated ? '~' : '–'} ${i.name}${i.configured ? ''
+          : i.simulated ? `: SIMULATED — ${i.simulated}; nothing leaves this machine (state in ${env.DRBOT_DATA_DIR}) — set ${i.missing.join(', ')} for the real one`
+            : `: not sent (no credentials) — set ${i.missing.join(', ')}`}`;
+        stdio.out.write(`drbot is running (HTTP on port ${this.port}, store: ${db.engine}).\nIntegrations:\n${integrationStatus(env).map(line).join('\n')}\n`);
         const transport = new ConsoleTransport(handlers, chat, stdio, { user: o.consoleUser ?? 'U0CONSOLE' });
         consoleDone = transport.run();
       }

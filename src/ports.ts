@@ -111,6 +111,15 @@ export interface Metrics {
 // TransientError for what is worth retrying (429 with Retry-After, 5xx, network), and a plain
 // Error for a refusal that retrying will not fix (4xx).
 
+/**
+ * Set on an adapter that stands in for a provider drbot has no credentials for (the built-in
+ * simulation, DRBOT_SIMULATE): how every message that touches it names it, e.g.
+ * "Route 53 (simulated: no AWS credentials)". Unset on a real adapter.
+ */
+export interface MaybeSimulated {
+  readonly simulated?: string;
+}
+
 /** PagerDuty: Events API v2 for pages, REST API to read acknowledgements back. */
 export interface PageRequest {
   /** Ties repeats together: the same key never opens a second PagerDuty incident. */
@@ -124,7 +133,7 @@ export interface PageRequest {
   customDetails?: Record<string, unknown>;
 }
 
-export interface PagerPort {
+export interface PagerPort extends MaybeSimulated {
   trigger(p: PageRequest): Promise<{ dedupKey: string }>;
   acknowledge(dedupKey: string, routingKey?: string): Promise<void>;
   resolve(dedupKey: string, routingKey?: string): Promise<void>;
@@ -141,14 +150,14 @@ export interface Mail {
   headers?: Record<string, string>;
 }
 
-export interface MailerPort {
+export interface MailerPort extends MaybeSimulated {
   send(m: Mail): Promise<{ messageId: string; accepted: string[] }>;
 }
 
 // The DNS shapes are the core's (failover planning works on them); the Route 53 port speaks them.
 export type { DnsChange, DnsRecordSet } from './core/dns.ts';
 
-export interface DnsPort {
+export interface DnsPort extends MaybeSimulated {
   listRecordSets(zoneId: string, name: string, type?: string): Promise<DnsRecordSet[]>;
   changeRecordSets(zoneId: string, changes: DnsChange[], comment: string): Promise<{ changeId: string; status: 'PENDING' | 'INSYNC' }>;
   getChange(changeId: string): Promise<'PENDING' | 'INSYNC'>;
@@ -162,7 +171,7 @@ export interface ActionRunnerPort {
 }
 
 /** GitHub: the PIR pull request and tracking issues. Creation searches first (idempotent by marker). */
-export interface TrackerPort {
+export interface TrackerPort extends MaybeSimulated {
   /** Finds an issue carrying `marker` in its body, or creates it. */
   ensureIssue(i: { marker: string; title: string; body: string; labels: string[]; assignees?: string[] }): Promise<{ number: number; url: string; created: boolean }>;
   issueState(number: number): Promise<{ state: 'open' | 'closed'; assignees: string[]; url: string }>;
@@ -175,7 +184,7 @@ export type StatusPageIncidentStatus = 'investigating' | 'identified' | 'monitor
 export type StatusPageComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
 
 /** Atlassian Statuspage. */
-export interface StatusPagePort {
+export interface StatusPagePort extends MaybeSimulated {
   createIncident(i: { name: string; status: StatusPageIncidentStatus; body: string; components: Record<string, StatusPageComponentStatus> }): Promise<{ id: string; url?: string }>;
   updateIncident(id: string, u: { status: StatusPageIncidentStatus; body: string; components: Record<string, StatusPageComponentStatus> }): Promise<void>;
 }

@@ -4,6 +4,8 @@ import { contactsFileSchema } from './contactsSchema.ts';
 import { runbookFileSchema } from './runbookSchema.ts';
 import { envSchema } from './env.ts';
 import { settingsFileSchema } from './settingsSchema.ts';
+import { duration } from './fields.ts';
+import { formatDuration } from '../core/duration.ts';
 
 /**
  * The README's configuration reference, generated from the zod schemas themselves, so the docs
@@ -13,8 +15,21 @@ interface Row { name: string; type: string; def: string; description: string }
 
 type Any = z.ZodType & { def: Record<string, unknown>; description?: string; shape?: Record<string, Any>; options?: Any[] };
 
+const DURATION = 'duration (30s, 5m, 1h, 2d)';
+
+/** The duration field's own schema (`fields.ts`), wherever it is reused: its values are milliseconds once parsed. */
+const isDuration = (s: Any) => s.def.type === 'pipe' && s.def.in === (duration as unknown as Any).def.in; // .describe() copies the schema, not its parts
+
+/** A default as written in the files: a duration in its own words (`5s`, not 5000). */
+function shownDefault(s: Any, v: unknown): string {
+  let inner = s;
+  while (['optional', 'nullable', 'default', 'prefault'].includes(inner.def.type as string)) inner = inner.def.innerType as Any;
+  return isDuration(inner) && typeof v === 'number' ? JSON.stringify(formatDuration(v)) : JSON.stringify(v);
+}
+
 function describeType(s: Any, info: { def?: string; description?: string; optional?: boolean }): string {
   info.description ??= s.description;
+  if (isDuration(s)) return DURATION;
   const t = s.def.type as string;
   switch (t) {
     case 'optional':
@@ -24,16 +39,13 @@ function describeType(s: Any, info: { def?: string; description?: string; option
     case 'default':
     case 'prefault': {
       const v = s.def.defaultValue;
-      info.def ??= JSON.stringify(typeof v === 'function' ? (v as () => unknown)() : v);
+      info.def ??= shownDefault(s, typeof v === 'function' ? (v as () => unknown)() : v);
       return describeType(s.def.innerType as Any, info);
     }
     case 'pipe':
       return describeType(s.def.in as Any, info);
-    case 'union': {
-      const opts = s.def.options as Any[];
-      if (opts.length === 2 && opts.some((o) => o.def.type === 'number')) return 'duration (30s, 5m, 1h, 2d)';
-      return opts.map((o) => describeType(o, {})).join(' | ');
-    }
+    case 'union':
+      return (s.def.options as Any[]).map((o) => describeType(o, {})).join(' | ');
     case 'enum':
       return Object.values(s.def.entries as Record<string, string>).join(' | ');
     case 'literal':
@@ -49,7 +61,14 @@ function describeType(s: Any, info: { def?: string; description?: string; option
   }
 }
 
-function rows(shape: Record<string, Any>, prefix = ''): Row[] {
+const objectOf = (s: Any): Any | undefined => (s.def.type === 'object' && s.shape ? s : undefined);
+
+/**
+ * `seen`: list element schemas already documented, and where. A list of the same objects (the
+ * runbook's preconditions, steps, verification and rollback are all actions) gets one row that
+ * points there instead of the same rows again.
+ */
+function rows(shape: Record<string, Any>, prefix = '', seen = new Map<Any, string>()): Row[] {
   return Object.entries(shape).flatMap(([key, s]) => {
     const info: { def?: string; description?: string; optional?: boolean } = {};
     const type = describeType(s, info);
@@ -60,15 +79,23 @@ function rows(shape: Record<string, Any>, prefix = ''): Row[] {
       const values = Object.values(inner.shape);
       // sev1 … sev4 share one schema: document it once.
       if (values.length > 1 && values.every((v) => v === values[0]) && (values[0] as Any).shape) {
-        return [{ name: `${name}.{${Object.keys(inner.shape).join(',')}}`, type: 'object', def: 'required', description: info.description ?? '' }, ...rows((values[0] as Any).shape!, `${name}.<sevN>.`)];
+        return [{ name: `${name}.{${Object.keys(inner.shape).join(',')}}`, type: 'object', def: 'required', description: info.description ?? '' }, ...rows((values[0] as Any).shape!, `${name}.<sevN>.`, seen)];
       }
-      return [{ name, type: 'object', def: '', description: info.description ?? '' }, ...rows(inner.shape, `${name}.`)];
+      return [{ name, type: 'object', def: '', description: info.description ?? '' }, ...rows(inner.shape, `${name}.`, seen)];
     }
     if (inner.def.type === 'record' && (inner.def.valueType as Any).def.type === 'object') {
-      return [{ name: `${name}.<key>`, type: 'object', def: '', description: info.description ?? '' }, ...rows((inner.def.valueType as Any).shape!, `${name}.<key>.`)];
+      return [{ name: `${name}.<key>`, type: 'object', def: '', description: info.description ?? '' }, ...rows((inner.def.valueType as Any).shape!, `${name}.<key>.`, seen)];
     }
-    if (inner.def.type === 'array' && (inner.def.element as Any).def.type === 'object') {
-      return [{ name: `${name}[]`, type: 'list', def: info.def ?? '', description: info.description ?? '' }, ...rows((inner.def.element as Any).shape!, `${name}[].`)];
+    if (inner.def.type === 'array' && objectOf(inner.def.element as Any)) {
+      const element = inner.def.element as Any;
+      const first = seen.get(element);
+      const row = { name: `${name}[]`, type: 'list', def: info.def ?? '' };
+      if (first) {
+        const same = `each entry has the fields of \`${first}\` above`;
+        return [{ ...row, description: info.description ? `${info.description}; ${same}` : same.replace(/^e/, 'E') }];
+      }
+      seen.set(element, `${name}[]`);
+      return [{ ...row, description: info.description ?? '' }, ...rows(objectOf(element)!.shape!, `${name}[].`, seen)];
     }
     return [{ name, type, def: info.def ?? (info.optional ? '' : 'required'), description: info.description ?? '' }];
   });

@@ -80,6 +80,8 @@ export const envSchema = z.object({
   DRBOT_ALERTS_TOKEN: secret(z.string().min(16, 'must be at least 16 characters').optional(), 'Bearer token required on POST /alerts (Alertmanager webhooks)'),
   DRBOT_ACTION_HMAC_KEY: secret(z.string().min(16, 'must be at least 16 characters').optional(), 'Key that signs the `http` recovery actions (HMAC-SHA256 header)'),
   DRBOT_CONSOLE: z.enum(['auto', 'on', 'off']).default('auto').describe('Local console on stdin: auto = when no Slack credentials are set'),
+  DRBOT_SIMULATE: z.enum(['auto', 'off']).default('auto')
+    .describe('Integrations without credentials (Route 53, GitHub, Statuspage): auto = run them against a built-in simulation, labelled "simulated" in every message, with its state in DRBOT_DATA_DIR and nothing leaving the machine, unless DATABASE_URL is set (production); off = record their steps as "not sent (no credentials)"'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   DRBOT_INSTANCE_ID: z.string().optional().describe('Name of this replica in leases and logs (default: host name and pid)'),
 });

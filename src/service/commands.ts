@@ -25,6 +25,7 @@ import { pageAckKind, pageKind, pageResolveKind } from './steps/page.ts';
 import { resolutionEmailKind } from './steps/email.ts';
 import type { StepPlan } from '../core/steps.ts';
 import { drillCommand, recoveryPlanOnResolve } from './drills/index.ts';
+import { labelled } from './simulation.ts';
 
 /** `/dr …` from any transport. Never throws for bad input: a refusal is a reply. */
 export async function handleCommand(ctx: AppContext, input: CommandInput): Promise<Reply> {
@@ -102,7 +103,7 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
         return {
           change,
           plant,
-          reply: { message: textMessage([`Update posted to ${incidentRef(i.id)}${cmd.public ? ' and sent to the status page' : ''}.`]) },
+          reply: { message: textMessage([labelled(cmd.public ? ctx.statusPage : {}, `Update posted to ${incidentRef(i.id)}${cmd.public ? ' and sent to the status page' : ''}.`)]) },
         };
       });
       return reply;

@@ -2,7 +2,7 @@ import { formatDuration } from '../core/duration.ts';
 import { incidentRef, isOpen } from '../core/incident.ts';
 import { severityLabel } from '../core/severity.ts';
 import type { Settings } from '../core/settings.ts';
-import { COMPONENT_STATUS, publicStatus, type ComponentStatus } from '../core/statusPage.ts';
+import { COMPONENT_STATUS, publicComponentNames, publicStatus, publicTitle, type ComponentStatus } from '../core/statusPage.ts';
 import { listPublicIncidents, type PublicIncident } from '../store/sql/listPublicIncidents.ts';
 import type { AppContext } from './context.ts';
 
@@ -16,10 +16,13 @@ export interface StatusView {
   incidents: IncidentView[];
   /** Closed in the last `HISTORY_DAYS` days, newest first. */
   history: IncidentView[];
+  /** Set when Statuspage is the built-in simulation: these updates were published nowhere else. */
+  simulated?: string;
 }
 
 export interface IncidentView {
   id: string;
+  /** The public name (what it does to which components), never the internal title. */
   title: string;
   severity: string;
   status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
@@ -37,15 +40,14 @@ const worse = (a: ComponentStatus, b: ComponentStatus) => (RANK.indexOf(b) > RAN
 
 /** The configured public components an incident touches (drbot.yml status_page.components keys). */
 function publicComponents(services: string[], names: string[]): string[] {
-  const wanted = new Set(services.map((s) => s.toLowerCase()));
-  return names.filter((n) => wanted.has(n.toLowerCase()));
+  return publicComponentNames(services, Object.fromEntries(names.map((n) => [n, n])));
 }
 
-function view(p: PublicIncident, names: string[]): IncidentView {
+function view(p: PublicIncident, names: string[], publicService: string): IncidentView {
   const i = p.incident;
   return {
     id: incidentRef(i.id),
-    title: i.title,
+    title: publicTitle(i, publicComponents(i.services, names), publicService),
     severity: severityLabel(i.severity),
     status: publicStatus(i.status),
     startedAt: i.declaredAt.toISOString(),
@@ -74,15 +76,19 @@ export function statusView(list: PublicIncident[], settings: Pick<Settings, 'pub
     generatedAt: now.toISOString(),
     overall: components.reduce((s, c) => worse(s, c.status), overall),
     components,
-    incidents: open.map((p) => view(p, names)),
-    history: list.filter((p) => !isOpen(p.incident)).map((p) => view(p, names))
+    incidents: open.map((p) => view(p, names, settings.publicService)),
+    history: list.filter((p) => !isOpen(p.incident)).map((p) => view(p, names, settings.publicService))
       .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? '')),
   };
 }
 
-/** What drbot's own status page shows now: private and drill incidents never appear. */
-export async function loadPublicStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>): Promise<StatusView> {
+/**
+ * What drbot's own status page shows now: only incidents made public, in their public words;
+ * private and drill incidents never appear.
+ */
+export async function loadPublicStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'config'> & { statusPage?: AppContext['statusPage'] }): Promise<StatusView> {
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-  return statusView(await listPublicIncidents(ctx.db, since), ctx.config.settings, now);
+  const v = statusView(await listPublicIncidents(ctx.db, since), ctx.config.settings, now);
+  return ctx.statusPage?.simulated ? { ...v, simulated: ctx.statusPage.simulated } : v;
 }

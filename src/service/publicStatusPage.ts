@@ -24,11 +24,12 @@ export function statusPageData(v: StatusView, settings: Pick<Settings, 'timeZone
     service: v.service, organization: v.organization, overall: v.overall, banner: BANNER[v.overall], updated: when(v.generatedAt),
     components: v.components.map((c) => ({ name: c.name, status: c.status, label: LABEL[c.status] })),
     incidents: v.incidents.map(incident), history: v.history.map(incident), historyDays: HISTORY_DAYS,
+    notice: v.simulated ? `${v.simulated}: these updates are shown here only; nothing was published to Statuspage.` : '',
   };
 }
 
 /** drbot's own public status page as HTML: one self-contained document, every value escaped by Handlebars. */
-export async function renderPublicStatusPage(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>): Promise<string> {
+export async function renderPublicStatusPage(ctx: Pick<AppContext, 'db' | 'clock' | 'config'> & { statusPage?: AppContext['statusPage'] }): Promise<string> {
   const template = ctx.config.templates.statusPageHtml;
   if (!template) throw new Error('there is no templates/status/page.html.hbs in the config folder (restore it from the drbot repository)');
   return template.render(statusPageData(await loadPublicStatus(ctx), ctx.config.settings));

@@ -18,6 +18,8 @@ export interface StatusPageData {
   /** Closed in the last `historyDays` days, newest first. */
   history: StatusPageIncident[];
   historyDays: number;
+  /** Empty, or why these updates went nowhere else (Statuspage is the built-in simulation). */
+  notice: string;
 }
 
 export interface StatusPageIncident {
@@ -40,6 +42,7 @@ export function sampleStatusPageData(): StatusPageData[] {
   const full: StatusPageData = {
     service: 'Sample', organization: 'Sample', overall: 'major_outage', banner: 'Major outage', updated: '2026-01-01 01:00 WAT',
     components: [{ name: 'api', status: 'major_outage', label: 'Major outage' }], incidents: [incident], history: [{ ...incident, updates: [] }], historyDays: 90,
+    notice: 'Sample notice',
   };
-  return [full, { ...full, overall: 'operational', banner: 'All systems operational', components: [], incidents: [], history: [] }];
+  return [full, { ...full, overall: 'operational', banner: 'All systems operational', components: [], incidents: [], history: [], notice: '' }];
 }

@@ -54,7 +54,8 @@ describe('the public status page on Atlassian Statuspage (stand-in checked again
     await start(false);
     expect(sp.incidents).toHaveLength(1);
     const [inc] = sp.incidents;
-    expect(inc.name).toBe('VoxGuard fraud detection services: Lagos region unreachable');
+    // The public name: never the internal title.
+    expect(inc.name).toBe('Major outage: api, voice-lagos');
     expect(inc.incident_updates[0].body).toBe('[INVESTIGATING] We are aware of an issue affecting VoxGuard fraud detection services. Our team is actively investigating. We will provide updates every 30m.');
     expect([sp.components[API].status, sp.components[VOICE].status, sp.components[DASH].status]).toEqual(['major_outage', 'major_outage', 'operational']);
 

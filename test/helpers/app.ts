@@ -25,7 +25,8 @@ export interface TestAppOptions {
  */
 export async function testApp(o: TestAppOptions = {}) {
   const db = await openTestDb(o.engine ?? 'pglite', 'app');
-  const env = readEnv({ PORT: '0', DRBOT_CONSOLE: 'off', ...o.env });
+  // The built-in simulations are opt-in here (DRBOT_SIMULATE=auto): a test says which integration it uses.
+  const env = readEnv({ PORT: '0', DRBOT_CONSOLE: 'off', DRBOT_SIMULATE: 'off', ...o.env });
   const config = o.config ?? loadConfig(o.configDir ?? ROOT);
   const clock = o.clock ?? new ManualClock();
   const chat = o.chat === null ? undefined : (o.chat ?? new RecordingChat());

@@ -15,7 +15,7 @@ export class DrbotProcess {
     const dataDir = env.DRBOT_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'drbot-test-'));
     this.child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'warn', DRBOT_DATA_DIR: dataDir, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}), PORT: '0', LOG_LEVEL: 'warn', DRBOT_DATA_DIR: dataDir, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d) => (this.stdout += d));

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { findTarget } from '../target.ts';
 import { pirRef, withRetryHint } from './document.ts';
 import { recordForIncident } from './record.ts';
+import { labelled } from '../simulation.ts';
 
 export function actionIssueStep(n: number, dueAt: Date, suffix = ''): StepPlan {
   return actionIssueKind.plan({ stepId: `action-issue-${n}${suffix}`, source: 'pir', label: `GitHub issue for action item ${n}`, dueAt, params: { n } });
@@ -31,7 +32,7 @@ export async function addActionItem(ctx: AppContext, input: CommandInput, cmd: E
     const who = cmd.owner ? `, owner ${ctx.name(cmd.owner)}` : '';
     const due = cmd.due ? `, due ${cmd.due}` : '';
     return {
-      reply: { message: textMessage([`Action item ${n} recorded for ${incidentRef(i.id)}${who}${due}. Its GitHub issue (label pir) is being opened; `, { code: '/dr actions' }, ' shows them.']) },
+      reply: { message: textMessage([`Action item ${n} recorded for ${incidentRef(i.id)}${who}${due}. Its GitHub issue (label pir) is being opened; `, { code: '/dr actions' }, labelled(ctx.tracker, ' shows them.')]) },
       events: [{ type: 'note', at: now, actor: input.userId, text: `Action item ${n} added: ${cmd.text}${who}${due}`, data: { actionItem: n, owner: cmd.owner ?? null, due: cmd.due ?? null } }],
       plant: [actionIssueStep(n, now)],
     };
@@ -41,6 +42,7 @@ export async function addActionItem(ctx: AppContext, input: CommandInput, cmd: E
 /** `pir_action_issue`: the action item's GitHub issue, found again by its marker on a repeat. */
 export const actionIssueKind = defineStep({
   kind: 'pir_action_issue',
+  uses: ['tracker'],
   params: z.object({ n: z.number().int().positive() }),
   run: async (ctx, step, i) => {
     const { n } = step.params;

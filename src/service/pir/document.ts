@@ -72,6 +72,7 @@ async function linkActionItems(ctx: AppContext, i: StoredIncident, url: string):
 export const pirDocKind = defineStep({
   kind: 'pir_doc',
   params: z.object({}),
+  uses: ['tracker'],
   run: async (ctx, _step, i) => {
     const ref = incidentRef(i.id);
     if (i.status !== 'resolved') return { status: 'skipped', detail: `${ref} is ${i.status}: its PIR is opened when it is resolved` };
@@ -102,6 +103,7 @@ export const pirDocKind = defineStep({
       await ctx.chat.post(i.channelId, textMessage(
         [{ bold: `Post-incident review of ${ref}` }, ': the draft is ', { link: pr.url, label: `pull request #${pr.number}` }, ` (${path}).`],
         ['Add follow-ups with ', { code: `/dr action ${ref} <text> [@owner] [due:YYYY-MM-DD]` }, '; pin a message or react with ', { code: `:${settings.pir.timelineEmoji}:` }, ' to add it to the timeline.'],
+        ...(ctx.tracker.simulated ? [[`${ctx.tracker.simulated}: nothing was sent to GitHub; the link is the file on this machine.`]] : []),
       ));
     }
     return { status: 'done', detail: `${pr.created ? 'opened' : 'found'} PIR pull request #${pr.number}`, result: { number: pr.number, url: pr.url, path } };

@@ -14,6 +14,7 @@ import type { Action } from '../../core/runbook.ts';
 import type { AppContext } from '../context.ts';
 import { actionStep, nextAction, type RunActionKey } from './steps.ts';
 import { redrawStep } from './view.ts';
+import { labelled } from '../simulation.ts';
 
 /** The run action a step works on (its own params may carry more). */
 export function keyOf(step: { params: ActionKey & { phase: Phase } }): ActionKey & { phase: Phase } {
@@ -43,8 +44,10 @@ export interface ActionResult {
  * after its interval, or the end of the run. The run's status and the next steps are written
  * together; the runner then writes this step's done mark.
  */
-export async function finishAction(ctx: AppContext, run: StoredRun, a: Action, k: RunActionKey, r: ActionResult): Promise<StepOutcome> {
+export async function finishAction(ctx: AppContext, run: StoredRun, a: Action, k: RunActionKey, result: ActionResult): Promise<StepOutcome> {
   const now = ctx.clock.now();
+  // Route 53 results say when they came from the built-in simulation.
+  const r = a.kind === 'route53' || a.kind === 'route53_restore' || a.kind === 'health_check' ? { ...result, detail: labelled(ctx.dns, result.detail) } : result;
   await finishRunAction(ctx.db, { ...k, status: r.ok ? 'done' : r.unknown ? 'unknown' : 'failed', at: now, output: r.output, detail: r.detail });
   const summary = `${a.label}: ${r.detail}`;
   if (r.ok) {

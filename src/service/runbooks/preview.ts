@@ -7,6 +7,7 @@ import { describeAction, RunRefused, type Action, type PreviewItem, type RunPlan
 import { NotConfigured, TransientError, type DnsPort, type DnsRecordSet } from '../../ports.ts';
 import type { Queryable } from '../../store/db.ts';
 import { firingAlertsOf } from '../../store/sql/firingAlertsOf.ts';
+import { labelled } from '../simulation.ts';
 
 /** A Route 53 read that failed, as a refusal the person who asked can act on. */
 export function dnsRefusal(e: unknown): never {
@@ -55,7 +56,7 @@ export async function previewPlan(dns: DnsPort, plan: RunPlan): Promise<{ plan: 
       const sets = await read(() => dns.listRecordSets(a.zone, a.name));
       const p = planFailover(sets, { from: a.from, to: a.to });
       preview.push({
-        label: a.label,
+        label: labelled(dns, a.label),
         lines: [...describeRecords(p.before).map((l) => `now:   ${l}`), ...describeRecords(p.after).map((l) => `after: ${l}`)],
         warning: await targetWarning(dns, targetHealthCheck(a, sets), a.to),
       });
@@ -65,7 +66,7 @@ export async function previewPlan(dns: DnsPort, plan: RunPlan): Promise<{ plan: 
       const changes = planRestore(a.snapshot, current);
       const touched = current.filter((c) => changes.some((x) => x.action === 'DELETE' && x.recordSet.setIdentifier === c.setIdentifier && x.recordSet.type === c.type));
       preview.push({
-        label: a.label,
+        label: labelled(dns, a.label),
         lines: changes.length
           ? [...describeRecords(touched).map((l) => `now:   ${l}`), ...describeRecords(a.snapshot).map((l) => `after: ${l}`)]
           : ['the records are already as they were before: nothing to restore'],
@@ -76,8 +77,9 @@ export async function previewPlan(dns: DnsPort, plan: RunPlan): Promise<{ plan: 
       steps.push(a);
     }
   }
-  for (const a of plan.pre) preview.unshift({ label: `Check first: ${a.label}`, lines: [describeAction(a)] });
-  for (const a of plan.verify) preview.push({ label: `Then verify: ${a.label}`, lines: [`${describeAction(a)}${a.attempts > 1 ? ` (up to ${a.attempts} tries)` : ''}`] });
+  const onDns = (a: Action, text: string) => (a.kind === 'health_check' ? labelled(dns, text) : text);
+  for (const a of plan.pre) preview.unshift({ label: onDns(a, `Check first: ${a.label}`), lines: [describeAction(a)] });
+  for (const a of plan.verify) preview.push({ label: onDns(a, `Then verify: ${a.label}`), lines: [`${describeAction(a)}${a.attempts > 1 ? ` (up to ${a.attempts} tries)` : ''}`] });
   return { plan: { ...plan, steps }, preview };
 }
 
@@ -97,5 +99,6 @@ export async function readQuorum(dns: DnsPort, q: Queryable, rb: Runbook, incide
   }));
   const alerts = [...new Set([...(await firingAlertsOf(q, incidentId)), ...extraAlerts])];
   const signals = [...checks, ...alerts.map((a) => ({ id: `alert ${a}`, healthy: false, signalClass: 'alert' }))];
-  return healthQuorum(signals, rb.healthQuorum.required);
+  const quorum = healthQuorum(signals, rb.healthQuorum.required);
+  return checks.length ? { ...quorum, summary: labelled(dns, quorum.summary) } : quorum;
 }

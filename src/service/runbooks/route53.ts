@@ -22,6 +22,7 @@ import { defineStep } from '../steps/define.ts';
 import { finishAction, keyOf, lastTry, type ActionResult } from './finishAction.ts';
 import { targetHealthCheck } from './preview.ts';
 import { RUNBOOK_STEPS, waitStep, type RunActionKey } from './steps.ts';
+import { labelled } from '../simulation.ts';
 
 type DnsAction = Extract<Action, { kind: 'route53' | 'route53_restore' }>;
 interface Planned { changes: DnsChange[]; after: DnsRecordSet[] }
@@ -75,7 +76,7 @@ export async function failoverAction(ctx: AppContext, step: ClaimedStep, run: St
   if (earlier?.status === 'submitted') {
     if (!earlier.changeId) return verify(ctx, run, a, k, 'the change was already applied (drbot stopped after submitting it)');
     const deadline = new Date(ctx.clock.now().getTime() + a.timeoutMs);
-    return { status: 'done', detail: `change ${earlier.changeId} was submitted before drbot stopped`, plant: [waitStep(run, k, { changeId: earlier.changeId, deadline, poll: 1, what: a.label }, ctx.clock.now())] };
+    return { status: 'done', detail: labelled(ctx.dns, `change ${earlier.changeId} was submitted before drbot stopped`), plant: [waitStep(run, k, { changeId: earlier.changeId, deadline, poll: 1, what: a.label }, ctx.clock.now())] };
   }
   if (earlier && earlier.status !== 'started') {
     return finishAction(ctx, run, a, k, { ok: earlier.status === 'done', final: true, unknown: earlier.status === 'unknown', detail: earlier.detail ?? earlier.status });
@@ -117,7 +118,7 @@ export async function failoverAction(ctx: AppContext, step: ClaimedStep, run: St
   if (submitted.status === 'INSYNC') return verify(ctx, run, a, k, `change ${submitted.changeId} INSYNC at once`);
   const deadline = new Date(ctx.clock.now().getTime() + a.timeoutMs);
   return {
-    status: 'done', detail: `Route 53 accepted change ${submitted.changeId} (PENDING)`,
+    status: 'done', detail: labelled(ctx.dns, `Route 53 accepted change ${submitted.changeId} (PENDING)`),
     plant: [waitStep(run, k, { changeId: submitted.changeId, deadline, poll: 1, what: a.label }, ctx.clock.now())],
   };
 }
@@ -167,6 +168,6 @@ export const runbookWaitKind = defineStep({
       });
     }
     const next = new Date(Math.min(now.getTime() + a.pollMs, new Date(p.deadline).getTime()));
-    return { status: 'done', detail: `change ${p.changeId} still PENDING after ${took}`, plant: [waitStep(run, k, { changeId: p.changeId, deadline: new Date(p.deadline), poll: p.poll + 1, what: a.label }, next)] };
+    return { status: 'done', detail: labelled(ctx.dns, `change ${p.changeId} still PENDING after ${took}`), plant: [waitStep(run, k, { changeId: p.changeId, deadline: new Date(p.deadline), poll: p.poll + 1, what: a.label }, next)] };
   },
 });

@@ -4,6 +4,7 @@ import type { StepOutcome, StepPlan } from '../../core/steps.ts';
 import type { ClaimedStep } from '../../store/sql/claimDueSteps.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 import type { AppContext } from '../context.ts';
+import { labelOutcome, type PortName } from '../simulation.ts';
 
 /** A claimed step whose params were checked against its kind's schema. */
 export type TypedStep<P> = Omit<ClaimedStep, 'params'> & { params: P };
@@ -48,6 +49,13 @@ export function planner<S extends z.ZodType>(shape: StepShape<S>): (p: StepPlanI
 }
 
 /** Defines a step kind; list it in `registry.ts` to make the scheduler run it. */
-export function defineStep<S extends z.ZodType>(d: StepShape<S> & { run: StepRun<z.output<S>>; reportFailure?: boolean }): StepKind<S> {
-  return { kind: d.kind, params: d.params, run: d.run, reportFailure: d.reportFailure ?? true, plan: planner(d) };
+export function defineStep<S extends z.ZodType>(d: StepShape<S> & {
+  run: StepRun<z.output<S>>;
+  reportFailure?: boolean;
+  /** Integrations the step calls: when one is the built-in simulation, its outcome says so. */
+  uses?: PortName[];
+}): StepKind<S> {
+  const uses = d.uses ?? [];
+  const run: StepRun<z.output<S>> = uses.length ? async (ctx, step, i) => labelOutcome(uses.map((u) => ctx[u]), await d.run(ctx, step, i)) : d.run;
+  return { kind: d.kind, params: d.params, run, reportFailure: d.reportFailure ?? true, plan: planner(d) };
 }

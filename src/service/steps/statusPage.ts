@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { incidentRef, type Incident } from '../../core/incident.ts';
 import type { Message } from '../../core/message.ts';
-import { componentStatuses, publicStatus } from '../../core/statusPage.ts';
+import { componentStatuses, publicComponentNames, publicStatus, publicTitle } from '../../core/statusPage.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import { TransientError, type StatusPageIncidentStatus } from '../../ports.ts';
 import { listExternalRefs } from '../../store/sql/listExternalRefs.ts';
@@ -33,6 +33,7 @@ const statusPageParams = z.object({
 export const statusPageKind = defineStep({
   kind: 'statuspage',
   params: statusPageParams,
+  uses: ['statusPage'],
   run: async (ctx, step, i) => {
     const p = step.params;
     const [existing] = await listExternalRefs(ctx.db, i.id, 'statuspage');
@@ -57,7 +58,9 @@ export const statusPageKind = defineStep({
       await ctx.statusPage.updateIncident(existing.ref, { status, body, components });
       return { status: 'done', detail: `status page updated (${status})`, result: { statuspageId: existing.ref } };
     }
-    const created = await ctx.statusPage.createIncident({ name: `${ctx.config.settings.publicService}: ${i.title}`.slice(0, 200), status, body, components });
+    // The public name, never the internal title.
+    const name = publicTitle(i, publicComponentNames(i.services, ctx.config.settings.statusPage.components), ctx.config.settings.publicService);
+    const created = await ctx.statusPage.createIncident({ name: name.slice(0, 200), status, body, components });
     await saveExternalRef(ctx.db, i.id, { kind: 'statuspage', key: 'incident', ref: created.id, url: created.url ?? null }, ctx.clock.now());
     return { status: 'done', detail: `status page incident opened for ${incidentRef(i.id)} (${status})`, result: { statuspageId: created.id } };
   },

@@ -7,6 +7,7 @@ import { defineStep } from './define.ts';
 /** `ticket`: the incident's tracking issue on GitHub (found by its marker, so never opened twice). */
 export const ticketKind = defineStep({
   kind: 'ticket',
+  uses: ['tracker'],
   params: z.object({ labels: z.array(z.string()).default(['incident']) }),
   run: async (ctx, step, i) => {
     const marker = `drbot:${incidentRef(i.id)}:ticket`;

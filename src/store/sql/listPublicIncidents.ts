@@ -5,17 +5,16 @@ export interface PublicUpdate { at: Date; status: string; body: string }
 export interface PublicIncident { incident: StoredIncident; updates: PublicUpdate[] }
 
 /**
- * What drbot's own status page may show: real (not drill), non-private incidents that are
- * open, or that closed since `since`. A cancelled one only if something public went out for it.
- * Updates newest first.
+ * What drbot's own status page may show: real (not drill), non-private incidents that were made
+ * public (a public update went out: `--public`, the chain's status-page step, the Publish
+ * button) and are open, or closed since `since`. Updates newest first.
  */
 export async function listPublicIncidents(q: Queryable, since: Date): Promise<PublicIncident[]> {
   const rows = await q.query<IncidentRow>(
     `SELECT * FROM incidents i
       WHERE NOT private AND mode = 'real'
-        AND (status IN ('investigating', 'identified', 'monitoring')
-             OR (status = 'resolved' AND resolved_at >= $1)
-             OR (status = 'cancelled' AND resolved_at >= $1 AND EXISTS (SELECT 1 FROM public_updates p WHERE p.incident_id = i.id)))
+        AND EXISTS (SELECT 1 FROM public_updates p WHERE p.incident_id = i.id)
+        AND (status IN ('investigating', 'identified', 'monitoring') OR resolved_at >= $1)
       ORDER BY declared_at DESC, id DESC`,
     [since],
   );
