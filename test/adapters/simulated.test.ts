@@ -24,10 +24,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 const seed = (): SimulatedRoute53Seed => dnsSimulationSeed(loadConfig(ROOT).runbooks);
 
 describe('the Route 53 simulation seeded from the shipped runbooks', () => {
-  it('holds their records: app.voxguard.ng failover (lagos-primary PRIMARY), api.voxguard.ng weighted (lagos 100, abuja and asaba 0), and their health checks', () => {
+  it('holds their records: app.voxguard.ng and its drill twin failover (lagos-primary PRIMARY), api.voxguard.ng weighted (lagos 100, abuja and asaba 0), and their health checks', () => {
     const s = seed();
     expect(describeRecords(s.zones[ZONE])).toEqual([
       'app.voxguard.ng A failover lagos-primary=PRIMARY, abuja-secondary=SECONDARY',
+      // dns-failover also allows the drill record (drills/dns-failover-drill.yml), so a drill runs in the simulation too.
+      'drill.app.voxguard.ng A failover lagos-primary=PRIMARY, abuja-secondary=SECONDARY',
       'api.voxguard.ng A weighted lagos=100, abuja=0, asaba=0',
     ]);
     expect(s.zones[ZONE].find((r) => r.setIdentifier === 'abuja-secondary')?.healthCheckId).toBe('0c5e8f21-3a9b-4d7c-b1e2-7a6d5c4b3a29');
