@@ -13,6 +13,7 @@ import type { Env } from './config/env.ts';
 import type { Config } from './config/load.ts';
 import { opsRoutes } from './http/ops.ts';
 import { InFlight } from './http/inFlight.ts';
+import { ALERTS_BODY_LIMIT, SLACK_BODY_LIMIT } from './http/bodyLimit.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
 import { integrationStatus } from './integrationStatus.ts';
 import { createIntegrationAdapters } from './integrationAdapters.ts';
@@ -135,7 +136,7 @@ export async function createApp(o: AppOptions) {
       ? (req, res) => slack!.httpReceiver!.handle(req, res)
       : (_req, res) => sendText(res, 404, 'Slack over HTTP is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.\n'),
   };
-  const server = createHttpServer(routes, log);
+  const server = createHttpServer(routes, log, { bodyLimits: { 'POST /slack/events': SLACK_BODY_LIMIT, 'POST /alerts': ALERTS_BODY_LIMIT } });
   let consoleDone: Promise<void> | undefined;
 
   return {
