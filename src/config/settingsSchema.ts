@@ -54,6 +54,10 @@ export const settingsFileSchema = z.object({
   recovery: z.object({
     exec: z.boolean().default(false).describe('Run the `exec` actions of recovery commands as programs on this host; false: a run shows what it would have executed and runs nothing'),
   }).strict().default({ exec: false }).describe('Recovery commands (commands/)'),
+  alerts: z.object({
+    incidents_per_minute: z.number().int().min(1).max(1000).default(5)
+      .describe('New incidents alerts may open per minute (all replicas together); past it, one "alert storm" incident lists and counts what fired'),
+  }).strict().default({ incidents_per_minute: 5 }).describe('Alertmanager intake (POST /alerts)'),
   permissions: z.object({
     resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
     downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
@@ -82,5 +86,6 @@ export function toSettings(f: SettingsFile): Settings {
     statusPage: { components: f.status_page.components, onDeclare: f.status_page.on_declare, review: f.status_page.review },
     pir: { repoPath: f.pir.repo_path, timelineEmoji: f.pir.timeline_emoji },
     recovery: { exec: f.recovery.exec },
+    alerts: { incidentsPerMinute: f.alerts.incidents_per_minute },
   };
 }

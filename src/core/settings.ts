@@ -42,6 +42,8 @@ export interface Settings {
   };
   /** Recovery commands: `exec` actions run programs only when this is on (drbot.yml `recovery.exec`). */
   recovery: { exec: boolean };
+  /** Alert intake (drbot.yml `alerts`): new incidents from alerts per minute, past which one "alert storm" incident collects the rest. */
+  alerts: { incidentsPerMinute: number };
   /** The post-incident review on GitHub. */
   pir: {
     /** Folder of the PIR documents in the repository, e.g. `docs/pir`. */

@@ -1,5 +1,4 @@
 import type { ButtonInput, Reply } from '../inbound.ts';
-import { textMessage } from '../core/message.ts';
 import { runCommandSafely } from './commands.ts';
 import type { AppContext } from './context.ts';
 import { incidentForm } from './forms.ts';
