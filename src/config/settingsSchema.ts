@@ -33,7 +33,7 @@ export const settingsFileSchema = z.object({
   severities: z.object({ sev1: severitySchema, sev2: severitySchema, sev3: severitySchema, sev4: severitySchema }).strict()
     .describe('The severity table: one entry per severity, sev1 (critical) to sev4 (low)'),
   scheduler: z.object({
-    lease: duration.prefault('60s').describe('How long a replica holds a claimed step; a replica that dies mid-send loses it after this'),
+    lease: duration.prefault('15s').describe('How long a claimed step is held without a heartbeat (renewed every third of it while the send runs); another replica takes over a dead replica\'s steps after this'),
     max_attempts: z.number().int().min(1).max(20).default(5).describe('Tries per step before it is shown as failed'),
     backoff: duration.prefault('2s').describe('First retry delay; doubles each try (a provider\'s Retry-After wins when longer)'),
     max_backoff: duration.prefault('2m').describe('Longest retry delay'),
