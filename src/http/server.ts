@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/errors.ts';
+import { isStoreUnavailable } from '../store/unavailable.ts';
 import { DEFAULT_BODY_LIMIT, readLimitedBody, refuseTooLarge, type BufferedRequest } from './bodyLimit.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -18,6 +19,8 @@ export function sendText(res: ServerResponse, status: number, text: string, type
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+const STORE_DOWN_TEXT = "drbot cannot reach its database right now, so this could not be answered and nothing was recorded. Try again in a minute; GET /readyz says when the database is back.\n";
 
 export interface HttpServerOptions {
   /** Largest body per route (`METHOD /path`), in bytes; others get DEFAULT_BODY_LIMIT. */
@@ -49,6 +52,12 @@ export function createHttpServer(routes: Routes, log: Logger, o: HttpServerOptio
       (req as BufferedRequest).rawBody = body;
       return handler(req, res);
     }).catch((e) => {
+      if (isStoreUnavailable(e)) {
+        log.warn({ err: e, path }, 'HTTP request answered 503: the store is unavailable');
+        if (!res.headersSent) sendText(res, 503, STORE_DOWN_TEXT, 'text/plain; charset=utf-8');
+        else res.end();
+        return;
+      }
       log.error({ err: e, path }, 'HTTP handler failed');
       if (!res.headersSent) sendText(res, 500, 'Internal error\n');
       else res.end();

@@ -70,7 +70,7 @@ export class StepRunner {
     private readonly kinds: StepRegistry,
     private readonly opts: RunnerOptions,
   ) {
-    this.finishes = new FinishQueue(ctx.db);
+    this.finishes = new FinishQueue(ctx.db, (e, waiting) => ctx.log.warn({ err: e, waiting }, 'the store is unreachable: step outcomes are kept in memory and written when it is back (not sent again)'));
   }
 
   /** Claims and runs one batch of due steps, then redraws stale cards. Returns how many ran. */
@@ -88,7 +88,9 @@ export class StepRunner {
    * its outcome is written, so nothing is claimed twice).
    */
   private async runBatch(): Promise<{ claimed: number; written: Promise<unknown> }> {
-    const claimed = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
+    const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
+    // A step this replica still holds (its outcome waits in memory for the store) is not run again.
+    const claimed = all.filter((s) => !this.held.has(s.id));
     this.hold(claimed.map((s) => s.id));
     // Steps of one incident run in due order; different incidents run side by side.
     const byIncident = new Map<number, ClaimedStep[]>();
@@ -117,7 +119,7 @@ export class StepRunner {
     } finally {
       for (const s of claimed) if (!started.has(s.id)) this.release(s.id);
     }
-    return { claimed: claimed.length, written: Promise.all(written) };
+    return { claimed: all.length, written: Promise.all(written) };
   }
 
   private hold(ids: number[]): void {
@@ -298,8 +300,8 @@ export class StepRunner {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
-    await this.finishes.drain();
+    await Promise.allSettled([...this.inFlight].map((p) => Promise.race([p, new Promise((r) => setTimeout(r, 10_000))])));
+    await this.finishes.drain(10_000);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
   }

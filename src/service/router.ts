@@ -12,6 +12,8 @@ import type { AppContext } from './context.ts';
 import { submitIncidentForm } from './formSubmit.ts';
 import { handleChatEvent, pirButton } from './pir/index.ts';
 import { unknownButton } from './replies.ts';
+import { storeDownMessage } from './storeDown.ts';
+import { isStoreUnavailable } from '../store/unavailable.ts';
 import { approvalButton, runbookFormSubmit, RUN_FORM } from './runbooks/index.ts';
 
 type ButtonHandler = (ctx: AppContext, a: ButtonInput) => Promise<Reply>;
@@ -33,9 +35,21 @@ const FORMS: Record<string, FormHandler> = {
   [RUN_FORM]: runbookFormSubmit,
 };
 
+const NOT_RECORDED: Record<string, string> = {
+  command: 'Your command was not recorded and nothing was changed.',
+  button: 'Your click was not recorded and nothing was changed.',
+  form: 'The form was not recorded and nothing was changed.',
+  event: 'The event was not recorded.',
+};
+
 export function createHandlers(ctx: AppContext): Handlers {
   /** An error no handler turned into a refusal: logged once with an id the person can quote. */
   const failed = (e: unknown, what: string, detail: Record<string, unknown>) => {
+    if (isStoreUnavailable(e)) {
+      ctx.metrics.errors.inc({ where: 'store_unavailable' });
+      ctx.log.warn({ err: e, ...detail }, `${what}: the store is unavailable; answered in words, nothing recorded`);
+      return storeDownMessage(ctx, { recorded: NOT_RECORDED[what] ?? 'Nothing was recorded.' });
+    }
     const ref = randomUUID().slice(0, 8);
     ctx.metrics.errors.inc({ where: what });
     ctx.log.error({ err: e, ref, ...detail }, `${what} failed`);
