@@ -23,6 +23,8 @@ import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './schedu
 import { refreshStaleCards } from './service/cards.ts';
 import type { AppContext } from './service/context.ts';
 import { createHandlers } from './service/router.ts';
+import { handleCommand } from './service/commands.ts';
+import { DeclareJournal, ReadCache } from './service/declareJournal.ts';
 import { STEP_KINDS } from './service/steps/registry.ts';
 import { recordOpenIncidents } from './service/openIncidentsMetric.ts';
 import { checkReadiness } from './service/readiness.ts';
@@ -111,7 +113,16 @@ export async function createApp(o: AppOptions) {
       bus.publish(WAKE_TOPIC).catch(() => undefined);
     },
   };
-  const router = createHandlers(ctx);
+  // Declares during a store outage are kept on local disk and declared when the store is back.
+  const journal = new DeclareJournal(env.DRBOT_DATA_DIR);
+  const router = createHandlers(ctx, { journal, reads: new ReadCache() });
+  let replayTimer: NodeJS.Timeout | undefined;
+  const replayJournal = () => {
+    if (!journal.entries().length) return;
+    journal.replay(ctx, (input) => handleCommand(ctx, input))
+      .then((n) => n && ctx.wake())
+      .catch((e) => log.warn({ err: e }, 'replaying the local declare journal failed; will try again'));
+  };
 
   // On the console, each step's outcome is printed as it happens (in Slack it shows on the card).
   const onFinished = chat instanceof ConsoleChat ? (id: number, text: string) => stdio.out.write(`  · INC-${id} ${text}\n`) : undefined;
@@ -150,6 +161,9 @@ export async function createApp(o: AppOptions) {
       this.port = await listen(server, env.PORT, o.host);
       await slack?.start();
       runner.start();
+      replayJournal();
+      replayTimer = setInterval(replayJournal, 2_000);
+      replayTimer.unref();
       log.info({ port: this.port, transport: chat.transport, store: db.engine, redis: !!env.REDIS_URL, worker }, 'drbot started');
       for (const i of integrationStatus(env)) {
         if (!i.configured) log.info({ integration: i.name, missing: i.missing }, 'integration not configured: its steps are recorded as "not sent (no credentials)"');
@@ -164,6 +178,7 @@ export async function createApp(o: AppOptions) {
     /** Resolves when the console's input ends (/quit or end of file); never in Slack mode. */
     consoleDone: () => consoleDone ?? new Promise<void>(() => undefined),
     async stop() {
+      clearInterval(replayTimer);
       await runner.stop();
       await slack?.stop();
       const closed = new Promise<void>((r) => server.close(() => r()));

@@ -13,6 +13,7 @@ import { submitIncidentForm } from './formSubmit.ts';
 import { handleChatEvent, pirButton } from './pir/index.ts';
 import { unknownButton } from './replies.ts';
 import { storeDownMessage } from './storeDown.ts';
+import { DeclareJournal, journalledReply, ReadCache } from './declareJournal.ts';
 import { isStoreUnavailable } from '../store/unavailable.ts';
 import { approvalButton, runbookFormSubmit, RUN_FORM } from './runbooks/index.ts';
 
@@ -42,7 +43,14 @@ const NOT_RECORDED: Record<string, string> = {
   event: 'The event was not recorded.',
 };
 
-export function createHandlers(ctx: AppContext): Handlers {
+export interface OutageAids {
+  /** Declares during a store outage are journalled here and replayed when it is back. */
+  journal?: DeclareJournal;
+  /** Recent `/dr status` and `/dr list` answers, served (labelled) when the store does not answer. */
+  reads?: ReadCache;
+}
+
+export function createHandlers(ctx: AppContext, aids: OutageAids = {}): Handlers {
   /** An error no handler turned into a refusal: logged once with an id the person can quote. */
   const failed = (e: unknown, what: string, detail: Record<string, unknown>) => {
     if (isStoreUnavailable(e)) {
@@ -58,8 +66,24 @@ export function createHandlers(ctx: AppContext): Handlers {
   return {
     async command(input) {
       try {
-        return await handleCommand(ctx, input);
+        const reply = await handleCommand(ctx, input);
+        if (aids.reads && ReadCache.isRead(input.text)) aids.reads.put(input, reply);
+        return reply;
       } catch (e) {
+        if (isStoreUnavailable(e)) {
+          const cached = aids.reads && ReadCache.isRead(input.text) ? aids.reads.get(input) : undefined;
+          if (cached) return cached;
+          const declare = aids.journal && DeclareJournal.declareOf(input.text);
+          if (declare) {
+            try {
+              aids.journal!.append(input, ctx.clock.now());
+              ctx.log.warn({ requestKey: input.requestKey, user: input.userId }, 'store unavailable: declare recorded in the local journal');
+              return journalledReply(ctx, declare.title);
+            } catch (err) {
+              ctx.log.error({ err }, 'could not write the local declare journal');
+            }
+          }
+        }
         return { refused: true, message: failed(e, 'command', { text: input.text.slice(0, 200), user: input.userId }) };
       }
     },

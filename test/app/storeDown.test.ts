@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { triggerId } from '../helpers/slackRequests.ts';
 import { openStore } from '../../src/store/index.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { listTimeline } from '../../src/store/sql/listTimeline.ts';
@@ -34,15 +38,17 @@ describe('when the store is down (a PostgreSQL of the test\'s own, stopped and s
     const db = (await openStore({ databaseUrl: pg.url, dataDir: '/nonexistent' })) as TestDb;
     cleanups.push(() => db.close().catch(() => undefined));
     const smtp = o.smtp ? await startSmtp(o.smtp) : undefined;
+    const dataDir = mkdtempSync(join(tmpdir(), 'drbot-data-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const s = await slackApp({
-      db, env: { DRBOT_ALERTS_TOKEN: TOKEN, ...(smtp ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } : {}) },
+      db, env: { DRBOT_ALERTS_TOKEN: TOKEN, DRBOT_DATA_DIR: dataDir, ...(smtp ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } : {}) },
       configDir: slackConfigDir({
         'notifications/sev1.yml': () => ({ steps: [{ id: 'email-1', at: '0s', kind: 'email', to: ['engineering-lead'], template: 'stakeholder' }] }),
         'drbot.yml': (d) => void (d.severities.sev1.update_cadence = null),
       }),
     });
     cleanups.push(() => s.close());
-    return { pg, db, s, smtp };
+    return { pg, db, s, smtp, dataDir };
   }
 
   it('every entry point answers within 3 s in words: not recorded, what to do, who to call; HTTP routes 503 with words', async () => {
@@ -55,7 +61,7 @@ describe('when the store is down (a PostgreSQL of the test\'s own, stopped and s
       const v = await fn();
       return { v, ms: performance.now() - t };
     };
-    for (const text of ['status', 'list', 'declare sev1 Everything is down']) {
+    for (const text of ['status', 'list', 'reopen INC-1']) {
       const { v: r, ms } = await timed(() => s.command(text));
       expect(r.status, text).toBe(200);
       expect(ms, text).toBeLessThan(3000);
@@ -87,6 +93,42 @@ describe('when the store is down (a PostgreSQL of the test\'s own, stopped and s
     await until('drbot answering again', async () => ((await (await s.command('status INC-1')).json()).text as string).includes('INC-1'));
   });
 
+  it('a declare during the outage is journalled on disk, answered "recorded locally", and declared exactly once when the store is back; reads come from a labelled cache', async () => {
+    const { pg, db, s, dataDir } = await setup();
+    expect((await (await s.command('declare sev2 Payments slow')).json()).text).toContain('INC-1 declared');
+    expect((await (await s.command('status INC-1')).json()).text).toContain('Payments slow');
+    await pg.stop('immediate');
+
+    const trigger = triggerId();
+    const t = performance.now();
+    const first = await s.command('declare sev1 Everything is down', { trigger });
+    expect(performance.now() - t).toBeLessThan(3000);
+    const said = (await first.json()).text as string;
+    expect(said).toContain('Recorded locally');
+    expect(said).toContain('INC number follows');
+    expect(said).toMatch(/Level 1 — oncall: Ada Okafor/);
+    // Slack retries the same request: still one entry.
+    expect((await (await s.command('declare sev1 Everything is down', { trigger, retryNum: 1 })).json()).text).toContain('Recorded locally');
+    const journal = readFileSync(join(dataDir, 'declare-journal.jsonl'), 'utf8').trim().split('\n');
+    expect(journal).toHaveLength(1);
+    expect(JSON.parse(journal[0])).toMatchObject({ requestKey: `slack:cmd:${trigger}`, userId: 'U0ONCALL01', text: 'declare sev1 Everything is down' });
+
+    const cached = (await (await s.command('status INC-1')).json()).text as string;
+    expect(cached).toMatch(/cannot reach its database: this is its answer from \d+ s ago \(cached/);
+    expect(cached).toContain('Payments slow');
+
+    const back = performance.now();
+    await pg.start();
+    const upMs = performance.now() - back;
+    await until('the journalled declare recorded', async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM incidents WHERE title = 'Everything is down'"))[0].n === 1);
+    console.log(`catch-up: the journalled declare was recorded ${((performance.now() - back - upMs) / 1000).toFixed(1)} s after PostgreSQL accepted connections again (pg_ctl start took ${(upMs / 1000).toFixed(1)} s)`);
+    await until('the declarer told the INC number', () => s.slack.calls.some((c) => c.method === 'chat.postMessage' && (c.args as { channel?: string }).channel === 'U0ONCALL01' && JSON.stringify(c.args).includes('INC-2 declared')));
+    await until('the journal emptied', () => readFileSync(join(dataDir, 'declare-journal.jsonl'), 'utf8') === '');
+    // Replayed again (a restart with the old file): still one incident.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents'))[0].n).toBe(2);
+  });
+
   it('a send that completed while the store was unreachable is written when it is back, not sent again', async () => {
     let release: (() => void) | undefined;
     let held = false;
@@ -98,8 +140,10 @@ describe('when the store is down (a PostgreSQL of the test\'s own, stopped and s
     await until('the mail delivered', () => smtp!.received.length === 1);
     // The outcome cannot be written now; drbot keeps it and retries.
     await new Promise((r) => setTimeout(r, 1500));
+    const back = performance.now();
     await pg.start();
     await until('email-1 written as sent', async () => (await listSteps(db, 1)).find((x) => x.stepId === 'email-1')?.status === 'done');
+    console.log(`catch-up: the outcome kept in memory was written ${((performance.now() - back) / 1000).toFixed(1)} s after pg_ctl start was called`);
     expect(smtp!.received.filter((m) => parseMime(m.raw).headers['x-drbot-step'] === 'email-1')).toHaveLength(1);
     const line = (await listTimeline(db, 1)).find((e) => e.data?.stepId === 'email-1');
     expect(line?.text).not.toContain('may have been sent twice');
