@@ -25,6 +25,7 @@ import type { AppContext } from './service/context.ts';
 import { createHandlers } from './service/router.ts';
 import { handleCommand } from './service/commands.ts';
 import { DeclareJournal, ReadCache } from './service/declareJournal.ts';
+import { StoreRole } from './service/role.ts';
 import { STEP_KINDS } from './service/steps/registry.ts';
 import { recordOpenIncidents } from './service/openIncidentsMetric.ts';
 import { checkReadiness } from './service/readiness.ts';
@@ -115,7 +116,9 @@ export async function createApp(o: AppOptions) {
   };
   // Declares during a store outage are kept on local disk and declared when the store is back.
   const journal = new DeclareJournal(env.DRBOT_DATA_DIR);
-  const router = createHandlers(ctx, { journal, reads: new ReadCache() });
+  // Active or standby (a read-only streaming replica): read from the database, checked every 2 s.
+  const role = new StoreRole({ db, log, clock, region: env.DRBOT_REGION, worker, onPromoted: () => runner.wake() });
+  const router = createHandlers(ctx, { journal, reads: new ReadCache(), role });
   let replayTimer: NodeJS.Timeout | undefined;
   const replayJournal = () => {
     if (!journal.entries().length) return;
@@ -129,13 +132,18 @@ export async function createApp(o: AppOptions) {
   const workerDb = db.fork(5);
   const workerCtx = { ...ctx, db: workerDb };
   runner = new StepRunner(workerCtx, STEP_KINDS, {
-    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, afterPass: () => refreshStaleCards(workerCtx), ...o.runner, worker,
+    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, paused: () => role.standby, afterPass: () => refreshStaleCards(workerCtx), ...o.runner, worker,
   });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {
     ...opsRoutes({
-      readiness: () => checkReadiness({ db, redis: redisHealth }),
+      readiness: async () => {
+        const r = await checkReadiness({ db, redis: redisHealth });
+        // A standby answers reads: ready, and says what it is.
+        if (role.standby) return { ...r, degraded: [...r.degraded, 'standby'], checks: { ...r.checks, role: role.label() } };
+        return r;
+      },
       metrics: async () => {
         await recordOpenIncidents(ctx);
         return prometheus.exposition();
@@ -160,6 +168,7 @@ export async function createApp(o: AppOptions) {
     async start() {
       this.port = await listen(server, env.PORT, o.host);
       await slack?.start();
+      await role.start();
       runner.start();
       replayJournal();
       replayTimer = setInterval(replayJournal, 2_000);
@@ -179,6 +188,7 @@ export async function createApp(o: AppOptions) {
     consoleDone: () => consoleDone ?? new Promise<void>(() => undefined),
     async stop() {
       clearInterval(replayTimer);
+      role.stop();
       await runner.stop();
       await slack?.stop();
       const closed = new Promise<void>((r) => server.close(() => r()));

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/errors.ts';
-import { isStoreUnavailable } from '../store/unavailable.ts';
+import { isReadOnlyStore, isStoreUnavailable } from '../store/unavailable.ts';
 import { DEFAULT_BODY_LIMIT, readLimitedBody, refuseTooLarge, type BufferedRequest } from './bodyLimit.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -52,6 +52,12 @@ export function createHttpServer(routes: Routes, log: Logger, o: HttpServerOptio
       (req as BufferedRequest).rawBody = body;
       return handler(req, res);
     }).catch((e) => {
+      if (isReadOnlyStore(e)) {
+        log.warn({ path }, 'HTTP request answered 503: this drbot is a standby on a read-only replica');
+        if (!res.headersSent) sendText(res, 503, 'This drbot is a standby on a read-only database replica: send this to the active drbot. Nothing was recorded here.\n');
+        else res.end();
+        return;
+      }
       if (isStoreUnavailable(e)) {
         log.warn({ err: e, path }, 'HTTP request answered 503: the store is unavailable');
         if (!res.headersSent) sendText(res, 503, STORE_DOWN_TEXT, 'text/plain; charset=utf-8');

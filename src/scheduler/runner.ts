@@ -43,6 +43,8 @@ export interface RunnerOptions {
   /** While true (Slack requests are being answered) the runner waits, at most `maxDeferMs` each time. */
   deferWhile?: () => boolean;
   maxDeferMs?: number;
+  /** While true (a standby on a read-only replica) the runner claims nothing. */
+  paused?: () => boolean;
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
@@ -248,6 +250,10 @@ export class StepRunner {
 
   private async run(): Promise<void> {
     while (this.running) {
+      if (this.opts.paused?.()) {
+        await this.sleep(this.opts.idleMs);
+        continue;
+      }
       let ran = 0;
       try {
         this.woken = false;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { textMessage } from '../core/message.ts';
-import type { ButtonInput, FormInput, FormReply, Handlers, Reply } from '../inbound.ts';
+import type { ButtonInput, CommandInput, FormInput, FormReply, Handlers, Reply } from '../inbound.ts';
 import { incidentButton } from './buttons.ts';
 import { handleCommand } from './commands.ts';
 import type { AppContext } from './context.ts';
@@ -14,7 +14,7 @@ import { handleChatEvent, pirButton } from './pir/index.ts';
 import { unknownButton } from './replies.ts';
 import { storeDownMessage } from './storeDown.ts';
 import { DeclareJournal, journalledReply, ReadCache } from './declareJournal.ts';
-import { isStoreUnavailable } from '../store/unavailable.ts';
+import { isReadOnlyStore, isStoreUnavailable } from '../store/unavailable.ts';
 import { approvalButton, runbookFormSubmit, RUN_FORM } from './runbooks/index.ts';
 
 type ButtonHandler = (ctx: AppContext, a: ButtonInput) => Promise<Reply>;
@@ -48,10 +48,30 @@ export interface OutageAids {
   journal?: DeclareJournal;
   /** Recent `/dr status` and `/dr list` answers, served (labelled) when the store does not answer. */
   reads?: ReadCache;
+  /** A standby (read-only replica) answers reads, labelled, and refuses the rest in words. */
+  role?: { readonly standby: boolean; label(): string };
 }
 
 export function createHandlers(ctx: AppContext, aids: OutageAids = {}): Handlers {
   /** An error no handler turned into a refusal: logged once with an id the person can quote. */
+  const standbyRefusal = (what: string): Reply => ({
+    refused: true,
+    message: textMessage([`This drbot is the ${aids.role!.label()}. ${what} was not recorded: only /dr status and /dr list work here until this region is promoted.`]),
+  });
+  /** On a standby: reads answered and labelled; help as usual; anything else refused in words. */
+  const standbyCommand = async (input: CommandInput): Promise<Reply> => {
+    const read = ReadCache.isRead(input.text) || /^\s*(help)?\s*$/i.test(input.text);
+    if (!read) return standbyRefusal('Your command');
+    try {
+      const reply = await handleCommand(ctx, input);
+      if (!reply.message || /^\s*(help)?\s*$/i.test(input.text)) return reply;
+      const label = `Standby — ${aids.role!.label()}.`;
+      return { ...reply, message: { fallback: `${label}\n${reply.message.fallback}`, blocks: [{ type: 'context', lines: [[label]] }, ...reply.message.blocks] } };
+    } catch (e) {
+      if (isReadOnlyStore(e)) return standbyRefusal('Your command');
+      return { refused: true, message: failed(e, 'command', { text: input.text.slice(0, 200), user: input.userId }) };
+    }
+  };
   const failed = (e: unknown, what: string, detail: Record<string, unknown>) => {
     if (isStoreUnavailable(e)) {
       ctx.metrics.errors.inc({ where: 'store_unavailable' });
@@ -65,6 +85,7 @@ export function createHandlers(ctx: AppContext, aids: OutageAids = {}): Handlers
   };
   return {
     async command(input) {
+      if (aids.role?.standby) return standbyCommand(input);
       try {
         const reply = await handleCommand(ctx, input);
         if (aids.reads && ReadCache.isRead(input.text)) aids.reads.put(input, reply);
@@ -88,6 +109,7 @@ export function createHandlers(ctx: AppContext, aids: OutageAids = {}): Handlers
       }
     },
     async button(input) {
+      if (aids.role?.standby) return standbyRefusal('Your click');
       const handler = BUTTONS[input.action.split('.')[0]];
       try {
         return handler ? await handler(ctx, input) : unknownButton(ctx, input);
@@ -96,6 +118,7 @@ export function createHandlers(ctx: AppContext, aids: OutageAids = {}): Handlers
       }
     },
     async form(input) {
+      if (aids.role?.standby) return standbyRefusal('The form');
       const handler = FORMS[input.callbackId];
       try {
         if (!handler) return { message: textMessage([`drbot does not know the form "${input.callbackId.slice(0, 60)}".`]) };

@@ -3,6 +3,7 @@ import type { Db } from './db.ts';
 import { connectPg, STORE_TIMEOUTS } from './fromPg.ts';
 import { openPglite } from './fromPglite.ts';
 import { migrate } from './migrate.ts';
+import { isInRecovery } from './sql/isInRecovery.ts';
 
 export type { Db, Queryable } from './db.ts';
 
@@ -13,7 +14,8 @@ export async function openStore(o: { databaseUrl?: string; dataDir: string }): P
     // Migrations may take longer than a request's query limit: their own pool, closed after.
     const migrator = connectPg(o.databaseUrl, { max: 1, connectTimeoutMs: 5_000 });
     try {
-      await migrate(migrator);
+      // A read-only standby has the primary's schema through replication: nothing to migrate (nor can it).
+      if (!(await isInRecovery(migrator))) await migrate(migrator);
     } finally {
       await migrator.close();
     }

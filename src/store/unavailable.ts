@@ -4,7 +4,7 @@
  * try again") and keep work in memory to write later; the second stays an error.
  */
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
-// PostgreSQL: connection exceptions (08…), shutdown / cannot connect now / crash (57P…), read-only standby (25006).
+// PostgreSQL: connection exceptions (08…), shutdown / cannot connect now / crash (57P…), too many connections (53300).
 const SQLSTATE = /^(08...|57P0[1-4]|53300)$/;
 const MESSAGES = [
   'Connection terminated', 'timeout exceeded when trying to connect', 'Query read timeout', 'Connection ended unexpectedly',
@@ -28,4 +28,9 @@ export class StoreUnavailable extends Error {
     super(`store unavailable: ${why}`);
     this.name = 'StoreUnavailable';
   }
+}
+
+/** A write refused because the database is a read-only standby (SQLSTATE 25006). */
+export function isReadOnlyStore(e: unknown): boolean {
+  return (e as { code?: unknown } | undefined)?.code === '25006';
 }

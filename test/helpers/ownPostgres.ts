@@ -33,6 +33,21 @@ export class OwnPostgres {
     return pg;
   }
 
+  /** A streaming replica of `primary` (pg_basebackup -R), started on its own port: a hot standby. */
+  static async replicaOf(primary: OwnPostgres): Promise<OwnPostgres> {
+    const dir = mkdtempSync(join(tmpdir(), 'drbot-pg-standby-'));
+    chownSync(dir, 101, 104);
+    const pg = new OwnPostgres(dir, await freePort());
+    await pg.as([`${BIN}/pg_basebackup`, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', pg.data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+    await pg.start();
+    return pg;
+  }
+
+  /** Ends recovery: the standby accepts writes (pg_ctl promote, waiting for it). */
+  async promote(): Promise<void> {
+    await this.as([`${BIN}/pg_ctl`, '-D', this.data, '-w', 'promote']);
+  }
+
   get data(): string {
     return join(this.dir, 'data');
   }
