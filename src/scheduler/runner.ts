@@ -306,7 +306,10 @@ export class StepRunner {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-    await Promise.allSettled([...this.inFlight].map((p) => Promise.race([p, new Promise((r) => setTimeout(r, 10_000))])));
+    // Sends in flight finish (bounded: a store that stays down must not hold the stop forever).
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (giveUp = setTimeout(r, 10_000)))]);
+    clearTimeout(giveUp);
     await this.finishes.drain(10_000);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
