@@ -13,6 +13,7 @@ import type { Env } from './config/env.ts';
 import type { Config } from './config/load.ts';
 import { opsRoutes } from './http/ops.ts';
 import { InFlight } from './http/inFlight.ts';
+import { ALERTS_BODY_LIMIT, SLACK_BODY_LIMIT } from './http/bodyLimit.ts';
 import { createHttpServer, listen, sendText, type Routes } from './http/server.ts';
 import { integrationStatus, type IntegrationState } from './integrationStatus.ts';
 import { dnsSimulationSeed } from './core/dnsSimulationSeed.ts';
@@ -23,6 +24,9 @@ import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './schedu
 import { refreshStaleCards } from './service/cards.ts';
 import type { AppContext } from './service/context.ts';
 import { createHandlers } from './service/router.ts';
+import { handleCommand } from './service/commands.ts';
+import { DeclareJournal, ReadCache } from './service/declareJournal.ts';
+import { StoreRole } from './service/role.ts';
 import { STEP_KINDS } from './service/steps/registry.ts';
 import { recordOpenIncidents } from './service/openIncidentsMetric.ts';
 import { checkReadiness } from './service/readiness.ts';
@@ -31,6 +35,7 @@ import { alertRoutes } from './http/alerts.ts';
 import { chatTransport } from './config/transport.ts';
 import type { Db } from './store/db.ts';
 import { openStore } from './store/index.ts';
+import { isReadOnlyStore, isStoreUnavailable } from './store/unavailable.ts';
 import { listIncidentChannels } from './store/sql/listIncidentChannels.ts';
 
 export interface AppOptions {
@@ -111,20 +116,36 @@ export async function createApp(o: AppOptions) {
       bus.publish(WAKE_TOPIC).catch(() => undefined);
     },
   };
-  const router = createHandlers(ctx);
+  // Declares during a store outage are kept on local disk and declared when the store is back.
+  const journal = new DeclareJournal(env.DRBOT_DATA_DIR);
+  // Active or standby (a read-only streaming replica): read from the database, checked every 2 s.
+  const role = new StoreRole({ db, log, clock, region: env.DRBOT_REGION, worker, onPromoted: () => runner.wake() });
+  const router = createHandlers(ctx, { journal, reads: new ReadCache(), role });
+  let replayTimer: NodeJS.Timeout | undefined;
+  const replayJournal = () => {
+    if (!journal.entries().length) return;
+    journal.replay(ctx, (input) => handleCommand(ctx, input))
+      .then((n) => n && ctx.wake())
+      .catch((e) => log.warn({ err: e }, 'replaying the local declare journal failed; will try again'));
+  };
 
   // On the console, each step's outcome is printed as it happens (in Slack it shows on the card).
   const onFinished = chat instanceof ConsoleChat ? (id: number, text: string) => stdio.out.write(`  · INC-${id} ${text}\n`) : undefined;
   const workerDb = db.fork(5);
   const workerCtx = { ...ctx, db: workerDb };
   runner = new StepRunner(workerCtx, STEP_KINDS, {
-    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, afterPass: () => refreshStaleCards(workerCtx), ...o.runner, worker,
+    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, paused: () => role.standby, afterPass: () => refreshStaleCards(workerCtx), ...o.runner, worker,
   });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 
   const routes: Routes = {
     ...opsRoutes({
-      readiness: () => checkReadiness({ db, redis: redisHealth }),
+      readiness: async () => {
+        const r = await checkReadiness({ db, redis: redisHealth });
+        // A standby answers reads: ready, and says what it is.
+        if (role.standby) return { ...r, degraded: [...r.degraded, 'standby'], checks: { ...r.checks, role: role.label() } };
+        return r;
+      },
       metrics: async () => {
         await recordOpenIncidents(ctx);
         return prometheus.exposition();
@@ -136,7 +157,10 @@ export async function createApp(o: AppOptions) {
       ? (req, res) => slack!.httpReceiver!.handle(req, res)
       : (_req, res) => sendText(res, 404, 'Slack over HTTP is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.\n'),
   };
-  const server = createHttpServer(routes, log);
+  const server = createHttpServer(routes, log, {
+    bodyLimits: { 'POST /slack/events': SLACK_BODY_LIMIT, 'POST /alerts': ALERTS_BODY_LIMIT },
+    storeProblem: (e) => (isReadOnlyStore(e) ? 'read-only' : isStoreUnavailable(e) ? 'unavailable' : undefined),
+  });
   let consoleDone: Promise<void> | undefined;
 
   return {
@@ -149,7 +173,11 @@ export async function createApp(o: AppOptions) {
     async start() {
       this.port = await listen(server, env.PORT, o.host);
       await slack?.start();
+      await role.start();
       runner.start();
+      replayJournal();
+      replayTimer = setInterval(replayJournal, 2_000);
+      replayTimer.unref();
       log.info({ port: this.port, transport: chat.transport, store: db.engine, redis: !!env.REDIS_URL, worker }, 'drbot started');
       for (const i of integrationStatus(env)) {
         if (i.simulated) log.info({ integration: i.name, missing: i.missing, simulated: i.simulated }, 'integration not configured: it runs against the built-in simulation (nothing leaves this machine; DRBOT_SIMULATE=off turns it off)');
@@ -167,6 +195,8 @@ export async function createApp(o: AppOptions) {
     /** Resolves when the console's input ends (/quit or end of file); never in Slack mode. */
     consoleDone: () => consoleDone ?? new Promise<void>(() => undefined),
     async stop() {
+      clearInterval(replayTimer);
+      role.stop();
       await runner.stop();
       await slack?.stop();
       const closed = new Promise<void>((r) => server.close(() => r()));

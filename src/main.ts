@@ -5,6 +5,8 @@ import { loadConfig } from './config/load.ts';
 import { chatTransport } from './config/transport.ts';
 import { readEnv, secretValues } from './config/readEnv.ts';
 import { createLogger } from './log.ts';
+import { describeDatabase, openStoreWhenReachable } from './startup.ts';
+import { openStore } from './store/index.ts';
 
 async function main(): Promise<void> {
   let env, config;
@@ -22,7 +24,11 @@ async function main(): Promise<void> {
   // On the console, logs would drown what a person reads: warnings only unless asked for more.
   const level = consoleMode && !process.env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL;
   const log = createLogger({ level, secrets: secretValues(env, secretEnvNames()) });
-  const app = await createApp({ env, config, log });
+  const db = await openStoreWhenReachable({
+    open: () => openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR }),
+    log, port: env.PORT, where: describeDatabase(env.DATABASE_URL, env.DRBOT_DATA_DIR),
+  });
+  const app = await createApp({ env, config, log, db });
   await app.start();
 
   let stopping = false;
@@ -31,6 +37,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ why }, 'drbot stopping');
     await app.stop();
+    await db.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

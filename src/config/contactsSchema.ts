@@ -5,6 +5,8 @@ const person = z.object({
   name: z.string().min(1).describe('Full name'),
   slack: slackUserId.optional().describe('Slack user id'),
   email: email.optional().describe('Email address'),
+  phone: z.string().regex(/^\+?[0-9 ()-]{5,20}$/, 'expected a phone number such as +234 803 000 0000').optional()
+    .describe('Phone number, listed as a fallback when drbot cannot reach its database'),
 }).strict();
 
 const group = z.object({

@@ -61,7 +61,7 @@ export const envSchema = z.object({
   SLACK_API_URL: url('Slack Web API base URL').default('https://slack.com/api/'),
   PORT: z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(3000).describe('HTTP port (/slack/events, /healthz, /readyz, /metrics, /status)'),
   DATABASE_URL: secret(z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL with a host').optional(), 'PostgreSQL connection URL; unset: embedded PGlite in DRBOT_DATA_DIR'),
-  DRBOT_DATA_DIR: z.string().default('./.drbot').describe('Folder of the embedded PGlite database (when DATABASE_URL is unset)'),
+  DRBOT_DATA_DIR: z.string().default('./.drbot').describe('Folder of the embedded PGlite database (when DATABASE_URL is unset) and of the local journal of declares received while the database is unreachable'),
   REDIS_URL: secret(z.string().refine(isRedisUrl, 'must be a redis:// or rediss:// URL').optional(), 'Redis URL for cross-replica wake-ups, shared rate limits and caches; unset: in-process'),
   DRBOT_CONFIG_DIR: z.string().optional().describe('Folder holding drbot.yml, contacts.yml, commands/, notifications/, templates/ (default: the project root)'),
   PAGERDUTY_ROUTING_KEY: secret(z.string().optional(), 'PagerDuty Events API v2 routing key (default for every escalation level)'),
@@ -84,6 +84,8 @@ export const envSchema = z.object({
     .describe('Integrations without credentials (Route 53, GitHub, Statuspage): auto = run them against a built-in simulation, labelled "simulated" in every message, with its state in DRBOT_DATA_DIR and nothing leaving the machine, unless DATABASE_URL is set (production); off = record their steps as "not sent (no credentials)"'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   DRBOT_INSTANCE_ID: z.string().optional().describe('Name of this replica in leases and logs (default: host name and pid)'),
+  DRBOT_REGION: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name such as lagos or eu-west-1').optional()
+    .describe('Region this drbot runs in; a standby on a read-only replica names the active drbot\'s region in its answers'),
 });
 
 export type Env = z.infer<typeof envSchema>;

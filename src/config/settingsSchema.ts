@@ -34,7 +34,7 @@ export const settingsFileSchema = z.object({
   severities: z.object({ sev1: severitySchema, sev2: severitySchema, sev3: severitySchema, sev4: severitySchema }).strict()
     .describe('The severity table: one entry per severity, sev1 (critical) to sev4 (low)'),
   scheduler: z.object({
-    lease: duration.prefault('60s').describe('How long a replica holds a claimed step; a replica that dies mid-send loses it after this'),
+    lease: duration.prefault('15s').describe('How long a claimed step is held without a heartbeat (renewed every third of it while the send runs); another replica takes over a dead replica\'s steps after this'),
     max_attempts: z.number().int().min(1).max(20).default(5).describe('Tries per step before it is shown as failed'),
     backoff: duration.prefault('2s').describe('First retry delay; doubles each try (a provider\'s Retry-After wins when longer)'),
     max_backoff: duration.prefault('2m').describe('Longest retry delay'),
@@ -62,6 +62,10 @@ export const settingsFileSchema = z.object({
       .default('docs/drills').describe('Folder of the drill reports in GITHUB_REPO; each is <date>-inc-<n>-<scenario>.md'),
     review_within: duration.prefault('48h').describe('A drill report still unreviewed (pull request open) this long after the drill is reminded in its channel'),
   }).strict().prefault({}).describe('DR drills (drills/<name>.yml)'),
+  alerts: z.object({
+    incidents_per_minute: z.number().int().min(1).max(1000).default(5)
+      .describe('New incidents alerts may open per minute (all replicas together); past it, one "alert storm" incident lists and counts what fired'),
+  }).strict().default({ incidents_per_minute: 5 }).describe('Alertmanager intake (POST /alerts)'),
   permissions: z.object({
     resolve: z.array(permissionRule).default([]).describe('Who may resolve or cancel (empty: anyone)'),
     downgrade: z.array(permissionRule).default([]).describe('Who may lower the severity (empty: anyone)'),
@@ -92,5 +96,6 @@ export function toSettings(f: SettingsFile): Settings {
     recovery: { exec: f.recovery.exec },
     objectives: f.recovery_objectives ? toObjectives(f.recovery_objectives) : undefined,
     drills: { reportPath: f.drills.report_path, reviewWithinMs: f.drills.review_within },
+    alerts: { incidentsPerMinute: f.alerts.incidents_per_minute },
   };
 }

@@ -47,6 +47,8 @@ export interface Settings {
   objectives?: RecoveryObjectives;
   /** Drill reports (drbot.yml `drills`). Optional so hand-built settings in tests need not name it. */
   drills?: { reportPath: string; reviewWithinMs: number };
+  /** Alert intake (drbot.yml `alerts`): new incidents from alerts per minute, past which one "alert storm" incident collects the rest. */
+  alerts: { incidentsPerMinute: number };
   /** The post-incident review on GitHub. */
   pir: {
     /** Folder of the PIR documents in the repository, e.g. `docs/pir`. */

@@ -1,11 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ALERTS_BODY_LIMIT, formatBytes, readLimitedBody, type BufferedRequest } from './bodyLimit.ts';
 import type { AppContext } from '../service/context.ts';
 import type { AlertBatch } from '../inbound.ts';
 import { intakeAlerts } from '../service/runbooks/alerts.ts';
 import { sendJson, sendText, type Routes } from './server.ts';
-
-const BODY_MAX = 1024 * 1024;
 
 /** The Alertmanager adapter's parser (app.ts hands it in): the alerts, or what is wrong with the payload. */
 export type ParseAlerts = (data: unknown) => { ok: true; batch: AlertBatch } | { ok: false; error: string; problems: string[] };
@@ -18,17 +17,10 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= BODY_MAX) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > BODY_MAX ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** The body the server already read within the route's limit (or, outside the server, read here). */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const raw = (req as BufferedRequest).rawBody ?? (await readLimitedBody(req, ALERTS_BODY_LIMIT));
+  return raw?.toString('utf8');
 }
 
 /** `POST /alerts`: Prometheus Alertmanager webhooks (bearer DRBOT_ALERTS_TOKEN) → alert intake. */
@@ -43,7 +35,7 @@ export function alertRoutes(ctx: AppContext, o: { token?: string; parse: ParseAl
         return sendText(res, 401, 'Missing or wrong bearer token (Authorization: Bearer <DRBOT_ALERTS_TOKEN>).\n');
       }
       const raw = await readBody(req);
-      if (raw === undefined) return sendText(res, 413, `The body is larger than ${BODY_MAX} bytes.\n`);
+      if (raw === undefined) return sendText(res, 413, `The body is larger than ${formatBytes(ALERTS_BODY_LIMIT)}.\n`);
       let data: unknown;
       try {
         data = JSON.parse(raw);

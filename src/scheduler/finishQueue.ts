@@ -5,6 +5,7 @@ import { appendTimelineMany } from '../store/sql/appendTimelineMany.ts';
 import { finishSteps, type FinishRow } from '../store/sql/finishSteps.ts';
 import { plantSteps } from '../store/sql/plantSteps.ts';
 import { touchIncidents } from '../store/sql/touchIncidents.ts';
+import { isStoreUnavailable } from '../store/unavailable.ts';
 
 /** One step's outcome as written: the done mark, its timeline entry, follow-ups, a card redraw. */
 export interface FinishItem {
@@ -23,8 +24,11 @@ export interface FinishItem {
 export class FinishQueue {
   private queued: { item: FinishItem; resolve: (written: boolean) => void; reject: (e: unknown) => void }[] = [];
   private flushing?: Promise<void>;
+  private retryMs = 125;
+  private warned = false;
+  private stopping = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly onUnavailable?: (e: unknown, waiting: number) => void) {}
 
   /** Resolves true when written, false when the claim was lost (another worker re-ran it). */
   add(item: FinishItem): Promise<boolean> {
@@ -48,14 +52,35 @@ export class FinishQueue {
         });
         batch.forEach((b) => b.resolve(written.has(b.item.row.id)));
       } catch (e) {
+        if (isStoreUnavailable(e) && !this.stopping) {
+          // The sends happened: keep their outcomes in memory and write them once the store is back
+          // (sending again would repeat them, and the timeline would wrongly say drbot stopped mid-send).
+          this.queued.unshift(...batch);
+          this.retryMs = Math.min(2_000, this.retryMs * 2);
+          if (!this.warned) this.onUnavailable?.(e, this.queued.length);
+          this.warned = true;
+          await new Promise((r) => setTimeout(r, this.retryMs));
+          continue;
+        }
         batch.forEach((b) => b.reject(e));
       }
+      this.retryMs = 125;
+      this.warned = false;
     }
     this.flushing = undefined;
   }
 
-  /** Waits for everything queued so far to be written. */
-  async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+  /** Outcomes waiting to be written (kept in memory while the store is unreachable). */
+  get pending(): number {
+    return this.queued.length;
+  }
+
+  /** Waits for everything queued so far to be written; after `maxMs` (stopping) what is left is given up, and its leases run out. */
+  async drain(maxMs = Infinity): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (this.flushing && Date.now() < deadline) {
+      await Promise.race([this.flushing, new Promise((r) => setTimeout(r, Math.max(0, Math.min(250, deadline - Date.now()))))]);
+    }
+    this.stopping = true;
   }
 }

@@ -11,6 +11,7 @@ import { drillContext, drillWithholds } from '../service/drills/guard.ts';
 import type { StepRegistry } from '../service/steps/registry.ts';
 import { claimDueSteps, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
 import { nextDueAt } from '../store/sql/nextDueAt.ts';
+import { renewLeases } from '../store/sql/renewLeases.ts';
 import { retryStepLater } from '../store/sql/retryStepLater.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
 import { getIncidents } from '../store/sql/getIncidents.ts';
@@ -21,7 +22,14 @@ import { FinishQueue } from './finishQueue.ts';
 export interface RunnerOptions {
   /** This replica's name in leases. */
   worker: string;
+  /**
+   * How long a claim holds without news. While a step is claimed and not yet written, the runner
+   * renews its lease every `leaseMs / 3` (a heartbeat), so a short lease covers a long send and a
+   * replica that dies loses its steps within `leaseMs`.
+   */
   leaseMs: number;
+  /** Longest a single send may take before it counts as failed (and is retried). */
+  sendTimeoutMs?: number;
   batch: number;
   maxAttempts: number;
   backoffBaseMs: number;
@@ -37,10 +45,12 @@ export interface RunnerOptions {
   /** While true (Slack requests are being answered) the runner waits, at most `maxDeferMs` each time. */
   deferWhile?: () => boolean;
   maxDeferMs?: number;
+  /** While true (a standby on a read-only replica) the runner claims nothing. */
+  paused?: () => boolean;
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
-  leaseMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000,
+  leaseMs: 15_000, sendTimeoutMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000,
 };
 
 /**
@@ -54,13 +64,17 @@ export class StepRunner {
   private woken = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly finishes: FinishQueue;
+  /** Claimed steps whose outcome is not written yet: their leases are renewed by the heartbeat. */
+  private readonly held = new Set<number>();
+  private heartbeat?: NodeJS.Timeout;
+  private beating = false;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly kinds: StepRegistry,
     private readonly opts: RunnerOptions,
   ) {
-    this.finishes = new FinishQueue(ctx.db);
+    this.finishes = new FinishQueue(ctx.db, (e, waiting) => ctx.log.warn({ err: e, waiting }, 'the store is unreachable: step outcomes are kept in memory and written when it is back (not sent again)'));
   }
 
   /** Claims and runs one batch of due steps, then redraws stale cards. Returns how many ran. */
@@ -78,25 +92,70 @@ export class StepRunner {
    * its outcome is written, so nothing is claimed twice).
    */
   private async runBatch(): Promise<{ claimed: number; written: Promise<unknown> }> {
-    const claimed = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
+    const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
+    // A step this replica still holds (its outcome waits in memory for the store) is not run again.
+    const claimed = all.filter((s) => !this.held.has(s.id));
+    this.hold(claimed.map((s) => s.id));
     // Steps of one incident run in due order; different incidents run side by side.
     const byIncident = new Map<number, ClaimedStep[]>();
     for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
-    await this.yieldToRequests();
-    const incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
-    // The next step of an incident starts once the previous send is over; its done mark commits alongside.
+    // A claimed step that never starts (this pass failed first) is let go: its lease runs out.
+    const started = new Set<number>();
     const written: Promise<void>[] = [];
-    await Promise.all([...byIncident.values()].map(async (steps) => {
-      // The batch's read of the incident serves every step, unless a step says it changed it.
-      let incident = incidents.get(steps[0].incidentId);
-      for (const s of steps) {
-        await this.yieldToRequests();
-        const ran = await this.track(this.runOne(s, incident));
-        written.push(this.track(ran.written));
-        if (ran.changedIncident) incident = undefined;
-      }
-    }));
-    return { claimed: claimed.length, written: Promise.all(written) };
+    try {
+      await this.yieldToRequests();
+      const incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
+      // The next step of an incident starts once the previous send is over; its done mark commits alongside.
+      await Promise.all([...byIncident.values()].map(async (steps) => {
+        // The batch's read of the incident serves every step, unless a step says it changed it.
+        let incident = incidents.get(steps[0].incidentId);
+        for (const s of steps) {
+          await this.yieldToRequests();
+          started.add(s.id);
+          const ran = await this.track(this.runOne(s, incident).catch((e) => {
+            this.release(s.id);
+            throw e;
+          }));
+          written.push(this.track(ran.written.finally(() => this.release(s.id))));
+          if (ran.changedIncident) incident = undefined;
+        }
+      }));
+    } finally {
+      for (const s of claimed) if (!started.has(s.id)) this.release(s.id);
+    }
+    return { claimed: all.length, written: Promise.all(written) };
+  }
+
+  private hold(ids: number[]): void {
+    for (const id of ids) this.held.add(id);
+    if (this.held.size && !this.heartbeat) {
+      this.heartbeat = setInterval(() => void this.beat(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+      this.heartbeat.unref();
+    }
+  }
+
+  private release(id: number): void {
+    this.held.delete(id);
+    if (!this.held.size && this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
+  }
+
+  /** Renews the leases of every step this replica holds (one statement); a failure is retried at the next beat. */
+  private async beat(): Promise<void> {
+    if (this.beating || !this.held.size) return;
+    this.beating = true;
+    const ids = [...this.held];
+    try {
+      const kept = await renewLeases(this.ctx.db, { worker: this.opts.worker, ids, until: new Date(this.ctx.clock.now().getTime() + this.opts.leaseMs) });
+      const lost = ids.filter((id) => !kept.has(id) && this.held.has(id));
+      if (lost.length) this.ctx.log.debug({ lost }, 'heartbeat: steps no longer held (finished, or taken over)');
+    } catch (e) {
+      this.ctx.log.warn({ err: e, steps: ids.length }, 'heartbeat: could not renew step leases; will try again');
+    } finally {
+      this.beating = false;
+    }
   }
 
   /** Acks come first: background sends wait (briefly, so a steady stream cannot starve them). */
@@ -139,7 +198,7 @@ export class StepRunner {
       else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
         outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
       } else {
-        const ms = Math.max(opts.leaseMs * 0.8, opts.leaseMs - 5_000);
+        const ms = opts.sendTimeoutMs ?? 60_000;
         const runCtx = incident.mode === 'drill' ? drillContext(ctx, incident, step) : ctx;
         outcome = await withTimeout(kind.run(runCtx, { ...step, params: params.data }, incident), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`));
       }
@@ -199,6 +258,10 @@ export class StepRunner {
 
   private async run(): Promise<void> {
     while (this.running) {
+      if (this.opts.paused?.()) {
+        await this.sleep(this.opts.idleMs);
+        continue;
+      }
       let ran = 0;
       try {
         this.woken = false;
@@ -251,8 +314,13 @@ export class StepRunner {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
-    await this.finishes.drain();
+    // Sends in flight finish (bounded: a store that stays down must not hold the stop forever).
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (giveUp = setTimeout(r, 10_000)))]);
+    clearTimeout(giveUp);
+    await this.finishes.drain(10_000);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 }
 

@@ -1,14 +1,13 @@
 import type { ButtonInput, Reply } from '../inbound.ts';
-import { textMessage } from '../core/message.ts';
 import { runCommandSafely } from './commands.ts';
 import type { AppContext } from './context.ts';
 import { incidentForm } from './forms.ts';
-import { unknownButton } from './replies.ts';
+import { brokenButton, buttonId, unknownButton } from './replies.ts';
 
 /** The incident card's buttons (`incident.*`). The user is the one in the signed payload, never text. */
 export async function incidentButton(ctx: AppContext, a: ButtonInput): Promise<Reply> {
-  const id = Number(a.value);
-  if (!Number.isInteger(id) || id <= 0) return { refused: true, message: textMessage(['That button is broken (no incident id).']) };
+  const id = buttonId(a.value);
+  if (id === undefined) return brokenButton(ctx, a, 'an incident number');
   const cmdInput = { requestKey: a.requestKey, userId: a.userId, channelId: a.channelId ?? '', text: '' };
   switch (a.action) {
     case 'incident.update':

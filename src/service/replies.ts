@@ -16,3 +16,16 @@ export function unknownButton(ctx: AppContext, a: ButtonInput): Reply {
   ctx.log.info({ action: a.action.slice(0, 100) }, 'unknown button');
   return { refused: true, message: textMessage([`drbot does not know the button "${a.action.slice(0, 60)}".`]) };
 }
+
+/** A button's value as a stored id: digits only, within PostgreSQL's integer (never NaN, never a query error). */
+export function buttonId(value: string): number | undefined {
+  if (!/^[1-9]\d{0,9}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n <= 2_147_483_647 ? n : undefined;
+}
+
+/** A button of ours whose value is not what drbot put there (edited, truncated, forged). */
+export function brokenButton(ctx: AppContext, a: ButtonInput, what: string): Reply {
+  ctx.log.info({ action: a.action.slice(0, 100), value: a.value.slice(0, 40) }, 'button with a value drbot did not make');
+  return { refused: true, message: textMessage([`drbot does not know that button: its value is not ${what}.`]) };
+}

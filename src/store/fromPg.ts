@@ -43,10 +43,22 @@ export function fromPg(pool: pg.Pool): Db {
   };
 }
 
-export function connectPg(url: string, opts: { max?: number; schema?: string } = {}): Db {
+/**
+ * Store calls answer within Slack's 3 s or fail: a connection that cannot be had in
+ * `connectTimeoutMs` and a query with no answer in `queryTimeoutMs` are errors the callers
+ * answer in words (isStoreUnavailable). Migrations open their own pool without the query limit.
+ */
+export const STORE_TIMEOUTS = { connectTimeoutMs: 1_500, queryTimeoutMs: 2_000 };
+
+export function connectPg(url: string, opts: { max?: number; schema?: string; queryTimeoutMs?: number; connectTimeoutMs?: number } = {}): Db {
+  const queryTimeout = opts.queryTimeoutMs;
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs,
+    query_timeout: queryTimeout,
+    // The server gives up too (a statement stuck on a lock does not linger after the client left).
+    statement_timeout: queryTimeout,
     // Every connection of a test gets its own schema; production uses `public`.
     options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
   });

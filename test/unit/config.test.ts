@@ -77,12 +77,14 @@ describe('the config folder is validated at start-up', () => {
         d.people.ada.email = 'not-an-email';
         d.people.tunde.slack = 'tunde';
         d.people.ngozi.phone = '+234';
+        d.people.emeka.fax = '+234 803 000 0000';
       },
     });
     const p = problems(() => loadConfig(dir));
     expect(p).toContain('contacts.yml: people.ada.email: expected an email address');
     expect(p).toContain('contacts.yml: people.tunde.slack: expected a Slack user id like U012AB3CD');
-    expect(p).toContain('contacts.yml: people.ngozi: unknown field "phone" (check the spelling)');
+    expect(p).toContain('contacts.yml: people.ngozi.phone: expected a phone number such as +234 803 000 0000');
+    expect(p).toContain('contacts.yml: people.emeka: unknown field "fax" (check the spelling)');
   });
 
   it('malformed YAML and a missing file', () => {

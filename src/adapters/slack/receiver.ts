@@ -4,6 +4,10 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../../ports.ts';
 import { boltLogger } from './logger.ts';
 
+/** Slack's replay window, both ways (https://api.slack.com/authentication/verifying-requests-from-slack). */
+const MAX_SKEW_S = 5 * 60;
+const UNKNOWN = 'drbot does not know that button or request.';
+
 /**
  * Slack over HTTP as a Bolt receiver mounted on drbot's own HTTP server (which also serves
  * /healthz, /metrics, /status …). Verifies the signature (bad or stale → 401, logged, nothing
@@ -30,6 +34,15 @@ export class SlackHttpReceiver implements Receiver {
     this.o.inFlight?.enter();
     res.once('close', () => this.o.inFlight?.leave());
     res.on('finish', () => this.o.metrics.slackRequestSeconds.observe({ kind }, (performance.now() - started) / 1000));
+    // Bolt refuses stamps older than Slack's 5 minutes; one from the future is refused the same way.
+    const stamp = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(stamp) && stamp > Date.now() / 1000 + MAX_SKEW_S) {
+      kind = 'rejected';
+      this.o.metrics.errors.inc({ where: 'slack_signature' });
+      this.o.log.warn({ ip: req.socket.remoteAddress, stamp }, 'rejected a Slack request: stamped more than 5 minutes in the future');
+      http.buildNoBodyResponse(res, 401);
+      return;
+    }
     let buffered;
     try {
       buffered = await http.parseAndVerifyHTTPRequest({ enabled: true, signingSecret: this.o.signingSecret }, req);
@@ -49,6 +62,13 @@ export class SlackHttpReceiver implements Receiver {
       http.buildNoBodyResponse(res, 400);
       return;
     }
+    // Signed but not an object (`payload=null`, a bare number): nothing to route, nobody to answer.
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      kind = 'unknown';
+      this.o.log.info({ type: typeof body }, 'a signed Slack request with no payload object: acknowledged, nothing done');
+      http.buildContentResponse(res, { response_type: 'ephemeral', text: UNKNOWN });
+      return;
+    }
     if (body.ssl_check === '1') return http.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
     kind = body.command ? 'command' : body.type === 'event_callback' ? 'event' : String(body.type ?? 'unknown');
@@ -56,11 +76,23 @@ export class SlackHttpReceiver implements Receiver {
       logger: this.boltLog, processBeforeResponse: false, httpRequest: buffered, httpRequestBody: body, httpResponse: res,
       unhandledRequestHandler: http.defaultUnhandledRequestHandler, unhandledRequestTimeoutMillis: 3001,
     });
+    const bound = ack.bind();
+    let acked = false;
+    const ackOnce = (b?: Parameters<typeof bound>[0]) => {
+      acked = true;
+      return bound(b);
+    };
     try {
       await this.app?.processEvent({
-        body, ack: ack.bind(),
+        body, ack: ackOnce,
         retryNum: http.extractRetryNumFromHTTPRequest(req), retryReason: http.extractRetryReasonFromHTTPRequest(req),
       });
+      // No listener took it (a view_closed, a payload type drbot does not use): acknowledged now,
+      // not after Bolt's 3 s "unhandled request" timer.
+      if (!acked && !res.headersSent) {
+        this.o.log.info({ kind }, 'a Slack request no listener takes: acknowledged, nothing done');
+        await ackOnce();
+      }
     } catch (e) {
       this.o.metrics.errors.inc({ where: 'slack_handler' });
       this.o.log.error({ err: e, kind }, 'Slack request handler failed');

@@ -74,9 +74,14 @@ export function createSlackTransport(o: SlackTransportOptions) {
   // Every button goes to the application's router, which knows drbot's buttons (and says so for others).
   app.action(/.*/, async ({ body, action, ack }) => {
     await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button') return;
-    const button = action as { action_id: string; value?: string };
+    if (body.type !== 'block_actions') return;
     const channelId = body.channel?.id;
+    if (action.type !== 'button') {
+      // drbot's messages carry buttons only: a menu or picker is not one of ours.
+      if (channelId) await chat.postEphemeral(channelId, body.user.id, textMessage([`drbot does not know that button ("${String((action as { action_id?: string }).action_id ?? '').slice(0, 60)}").`])).catch((e) => o.log.warn({ err: e }, 'could not answer an unknown action'));
+      return;
+    }
+    const button = action as { action_id: string; value?: string };
     const reply = await o.handlers.button({
       requestKey: `slack:act:${body.trigger_id}:${button.action_id}`, userId: body.user.id, channelId,
       action: button.action_id, value: button.value ?? '', triggerId: body.trigger_id,

@@ -5,7 +5,7 @@ import { appendTimeline } from '../../store/sql/appendTimeline.ts';
 import { getRun } from '../../store/sql/getRun.ts';
 import type { AppContext } from '../context.ts';
 import type { ButtonInput, CommandInput, FormInput, FormReply, Reply } from '../../inbound.ts';
-import { refusal, unknownButton } from '../replies.ts';
+import { brokenButton, buttonId, refusal, unknownButton } from '../replies.ts';
 import { findTarget } from '../target.ts';
 import { approve, deny, rollback } from './decide.ts';
 import { runbookList, runForm, runFormSubmit, RUN_FORM } from './form.ts';
@@ -42,8 +42,8 @@ export function runbookFormSubmit(ctx: AppContext, f: FormInput): Promise<FormRe
 
 /** Buttons whose action id starts with `approval.` (Approve, Deny, Roll back). */
 export async function approvalButton(ctx: AppContext, a: ButtonInput): Promise<Reply> {
-  const id = Number(a.value);
-  if (!Number.isInteger(id) || id <= 0) return { refused: true, message: textMessage(['That button is broken (no run id).']) };
+  const id = buttonId(a.value);
+  if (id === undefined) return brokenButton(ctx, a, 'a run number');
   try {
     switch (a.action) {
       case 'approval.approve':
