@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const BIN = '/usr/lib/postgresql/15/bin';
+
+/** A temp folder the `postgres` user owns (its uid and gid looked up, never assumed). */
+function postgresDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(dir, id('-u'), id('-g'));
+  chmodSync(dir, 0o700);
+  return dir;
+}
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -24,8 +33,7 @@ export class OwnPostgres {
   private constructor(readonly dir: string, readonly port: number) {}
 
   static async create(): Promise<OwnPostgres> {
-    const dir = mkdtempSync(join(tmpdir(), 'drbot-pg-'));
-    chownSync(dir, 101, 104);
+    const dir = postgresDir('drbot-pg-');
     const pg = new OwnPostgres(dir, await freePort());
     await pg.as([`${BIN}/initdb`, '-D', pg.data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     await pg.start();
@@ -35,8 +43,7 @@ export class OwnPostgres {
 
   /** A streaming replica of `primary` (pg_basebackup -R), started on its own port: a hot standby. */
   static async replicaOf(primary: OwnPostgres): Promise<OwnPostgres> {
-    const dir = mkdtempSync(join(tmpdir(), 'drbot-pg-standby-'));
-    chownSync(dir, 101, 104);
+    const dir = postgresDir('drbot-pg-standby-');
     const pg = new OwnPostgres(dir, await freePort());
     await pg.as([`${BIN}/pg_basebackup`, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', pg.data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
     await pg.start();

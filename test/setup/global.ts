@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -15,6 +15,8 @@ export default async function setup(): Promise<() => void> {
   // profiles) goes into one folder of its own, removed at the end: the suite leaves nothing in /tmp.
   // Test workers and the processes they spawn inherit TMPDIR, so os.tmpdir() points there.
   const root = mkdtempSync(join(tmpdir(), 'drbot-tests-'));
+  // Tests that run PostgreSQL as the `postgres` user make their data folders in here.
+  chmodSync(root, 0o755);
   process.env.TMPDIR = root;
   mkdirSync(TMP_DIR, { recursive: true });
   const pg = await PGlite.create();
