@@ -111,7 +111,7 @@ for (let k = 0; k < 5; k++) {
 }
 smtp.received.length = 0;
 
-const lateness: Record<string, number[]> = { all: [], page: [], slack: [], email: [] };
+const lateness: Record<string, number[]> = { all: [], page: [], slack: [], email: [], first: [], second: [] };
 const drbotSays: number[] = [];
 const toPull: number[] = [];
 const toSummary: number[] = [];
@@ -134,6 +134,7 @@ for (let round = 0; round <= ROUNDS; round++) {
     const late = arrived[n] - step.dueAt.getTime();
     lateness.all.push(late);
     lateness[c.kind].push(late);
+    lateness[n < STEPS / 2 ? 'first' : 'second'].push(late); // does lateness build up over the drill?
   });
 
   const ended = Date.now();
@@ -165,6 +166,8 @@ process.stdout.write([
   line('  emails (SMTP stand-in)', summary(lateness.email)),
   line('  pages (PagerDuty stand-in)', summary(lateness.page)),
   line('  baseline: bare nodemailer send → arrival', summary(smtpBaseline)),
+  line(`  steps 1–${STEPS / 2} of each drill`, summary(lateness.first)),
+  line(`  steps ${STEPS / 2 + 1}–${STEPS} of each drill`, summary(lateness.second)),
   `drbot's own report, lateness p99 per drill (sent − planned): ${drbotSays.map((x) => `${fmt(x, 0)} ms`).join(', ')}`,
   line('/dr drill end → report pull request opened', pull),
   line('/dr drill end → report summary posted', posted),
