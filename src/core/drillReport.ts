@@ -18,7 +18,7 @@ export interface DrillRunInput {
   runbook: string;
   status: string;
   finishedAt: Date | null;
-  /** The run has verification actions (health checks). */
+  /** The run checks health when it succeeds (verification actions, or a Route 53 failover's target health check and read-back); never a rehearsal. */
   verifies: boolean;
   /** Rehearsed (no drill target): approvals ran, nothing was changed. */
   rehearsal: boolean;

@@ -7,7 +7,15 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
  * `mail` is the message as mailparser reads it: headers (lower-case names, encoded words
  * decoded), `text` and `html` with their transfer encoding undone.
  */
-export interface Received { mailFrom: string; rcptTo: string[]; user?: string; raw: string; mail: ParsedMail }
+export interface Received {
+  mailFrom: string;
+  rcptTo: string[];
+  user?: string;
+  raw: string;
+  mail: ParsedMail;
+  /** Date.now() when the message's data had arrived (before the server answered). */
+  at: number;
+}
 
 /** Every server started, so a test file can close them all after each test. */
 export const servers: SMTPServer[] = [];
@@ -40,6 +48,7 @@ export async function startSmtp(o: {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
+        const at = Date.now();
         await o.beforeReply?.();
         const refused = o.data?.();
         if (refused) return cb(refused);
@@ -56,6 +65,7 @@ export async function startSmtp(o: {
           user: session.user as string | undefined,
           raw: raw.toString('utf8'),
           mail,
+          at,
         });
         cb();
       });

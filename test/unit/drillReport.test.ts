@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { drillReport, quantile, type DrillReportInput, type DrillStepInput } from '../../src/core/drillReport.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/config/errors.ts';
+import { planRun } from '../../src/core/runbook.ts';
+import { runVerifies } from '../../src/service/drills/report.ts';
 import { testConfigDir } from '../helpers/configDir.ts';
 
 const T0 = new Date('2026-11-24T09:00:00Z').getTime();
@@ -60,6 +62,23 @@ describe('the drill report (pure)', () => {
     expect(quantile([], 0.99)).toBeUndefined();
     expect(quantile([5, 1, 3], 0.5)).toBe(3);
     expect(quantile(Array.from({ length: 100 }, (_, i) => i + 1), 0.99)).toBe(99);
+  });
+});
+
+describe('which drill runs count towards "All health checks pass"', () => {
+  const { runbooks } = loadConfig(testConfigDir());
+  const plan = (name: string) => {
+    const rb = runbooks.find((r) => r.name === name)!;
+    return planRun(rb, Object.fromEntries(rb.parameters.map((p) => [p.name, p.default ?? ''])));
+  };
+
+  it('a run with verification actions, or a Route 53 failover (target health check, records read back); never a rehearsal', () => {
+    expect(plan('dns-failover').verify).toEqual([]);
+    expect(runVerifies(plan('dns-failover'))).toBe(true);
+    expect(plan('service-restart').steps.some((a) => a.kind === 'route53')).toBe(false);
+    expect(runVerifies(plan('service-restart'))).toBe(true);
+    expect(runVerifies({ ...plan('service-restart'), verify: [] })).toBe(false);
+    for (const name of ['dns-failover', 'service-restart']) expect(runVerifies({ ...plan(name), rehearsal: true })).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import { formatDuration } from '../../core/duration.ts';
 import { incidentRef } from '../../core/incident.ts';
 import { textMessage, type Line } from '../../core/message.ts';
 import { escapeMarkdown } from '../../core/pir.ts';
+import type { RunPlan } from '../../core/runbook.ts';
 import type { StepPlan } from '../../core/steps.ts';
 import { compactDate, formatTime } from '../../core/time.ts';
 import { NotConfigured } from '../../ports.ts';
@@ -43,6 +44,15 @@ async function readAcknowledgements(ctx: AppContext, i: StoredIncident): Promise
   }
 }
 
+/**
+ * Whether a run checks health when it succeeds: its verification actions, or a Route 53 failover
+ * (the target's health check must be healthy before the change, and the records are read back
+ * after INSYNC). A rehearsal checks nothing.
+ */
+export function runVerifies(plan: RunPlan): boolean {
+  return !plan.rehearsal && (plan.verify.length > 0 || plan.steps.some((a) => a.kind === 'route53'));
+}
+
 /** The report's input, from what drbot recorded about the drill. */
 export async function drillReportInput(ctx: AppContext, i: StoredIncident): Promise<DrillReportInput | undefined> {
   const timeline = await listTimeline(ctx.db, i.id);
@@ -57,7 +67,7 @@ export async function drillReportInput(ctx: AppContext, i: StoredIncident): Prom
     responseSlaMs: ctx.config.settings.severities[i.severity].responseSlaMs,
     steps: await listSteps(ctx.db, i.id),
     runs: runs.filter((r) => !r.rollbackOf && r.status !== 'dry_run').map((r) => ({
-      id: r.id, runbook: r.runbook, status: r.status, finishedAt: r.finishedAt, verifies: r.plan.verify.length > 0, rehearsal: !!r.plan.rehearsal,
+      id: r.id, runbook: r.runbook, status: r.status, finishedAt: r.finishedAt, verifies: runVerifies(r.plan), rehearsal: !!r.plan.rehearsal,
     })),
     measured: {
       rpoMs: typeof measuredNote?.rpoMs === 'number' ? measuredNote.rpoMs : undefined,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration } from '../../core/duration.ts';
 import { incidentRef, isOpen, type Incident } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import { severityLabel, type Severity } from '../../core/severity.ts';
@@ -35,7 +36,7 @@ async function page(ctx: AppContext, i: Incident, group: string, level: number):
   await saveExternalRef(ctx.db, i.id, { kind: 'pagerduty', key, ref: key, url: null, data: { group, level } }, ctx.clock.now());
   const sla = ctx.config.settings.severities[i.severity].responseSlaMs;
   const check = (pageStep?: string) => ackCheckKind.plan({
-    stepId: `ack-check-${key}`, source: 'escalation', label: `Acknowledged within ${Math.round(sla / 60_000)}m? (${group})`,
+    stepId: `ack-check-${key}`, source: 'escalation', label: `Acknowledged within ${formatDuration(sla)}? (${group})`,
     dueAt: new Date(ctx.clock.now().getTime() + sla), params: { dedupKey: key, group, level, pageStep },
   });
   return { key, check };

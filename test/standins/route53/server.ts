@@ -23,7 +23,22 @@ export interface RRSet {
   HealthCheckId?: string;
 }
 export interface Zone { name: string; records: RRSet[] }
-export interface Call { operation: string; method: string; path: string; input: Record<string, unknown> }
+export interface Call {
+  operation: string;
+  method: string;
+  path: string;
+  input: Record<string, unknown>;
+  /** When the request arrived, by the stand-in's clock (`now`, default the system clock), in ms since the epoch. */
+  at: number;
+  /** What the stand-in answered: the output object (e.g. `ChangeInfo.Status`), or the AWS error code. */
+  output?: Record<string, unknown>;
+  error?: string;
+}
+
+export interface Route53StandInOptions {
+  /** The stand-in's clock for `Call.at` (a test with a manual clock passes it; default Date.now). */
+  now?: () => number;
+}
 
 export interface Route53StandIn {
   url: string;
@@ -52,7 +67,8 @@ class AwsError extends Error {
 const SERVER_ERRORS: Record<string, number> = { InternalFailure: 500, InternalError: 500, ServiceUnavailable: 503 };
 const CHECKER_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
 
-export async function startRoute53StandIn(): Promise<Route53StandIn> {
+export async function startRoute53StandIn(o: Route53StandInOptions = {}): Promise<Route53StandIn> {
+  const now = o.now ?? Date.now;
   const model = loadModel();
   const calls: Call[] = [];
   const violations: string[] = [];
@@ -143,22 +159,29 @@ export async function startRoute53StandIn(): Promise<Route53StandIn> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const checked = checkRequest(model, { method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body });
     const operation = checked.operation ?? '(unknown)';
-    calls.push({ operation, method: req.method ?? '', path: req.url ?? '/', input: checked.input });
+    const call: Call = { operation, method: req.method ?? '', path: req.url ?? '/', input: checked.input, at: now() };
+    calls.push(call);
+    const fail = (e: AwsError) => {
+      call.error = e.code;
+      sendError(res, e, checked.operation);
+    };
     if (checked.violations.length) {
       violations.push(...checked.violations);
-      return sendError(res, new AwsError(checked.operation ? 'InvalidInput' : 'UnknownOperationException', checked.violations.join('; ')), checked.operation);
+      return fail(new AwsError(checked.operation ? 'InvalidInput' : 'UnknownOperationException', checked.violations.join('; ')));
     }
     const impl = operations[operation];
     if (!impl) {
       violations.push(`${operation}: valid, but not implemented by the stand-in`);
-      return sendError(res, new AwsError('InvalidAction', `${operation} is not implemented by the stand-in`), operation);
+      return fail(new AwsError('InvalidAction', `${operation} is not implemented by the stand-in`));
     }
     try {
-      sendXml(res, 200, buildXml(model, model.operations[operation].output!.shape, impl(checked.input)), {}, operation);
+      const output = impl(checked.input) as Record<string, unknown>;
+      call.output = output;
+      sendXml(res, 200, buildXml(model, model.operations[operation].output!.shape, output), {}, operation);
     } catch (e) {
-      if (e instanceof AwsError) return sendError(res, e, operation);
+      if (e instanceof AwsError) return fail(e);
       violations.push(`stand-in bug in ${operation}: ${(e as Error).message}`);
-      sendError(res, new AwsError('InternalFailure', (e as Error).message, 500), operation);
+      fail(new AwsError('InternalFailure', (e as Error).message, 500));
     }
   };
 

@@ -24,13 +24,15 @@ export interface SlackStandInOptions {
   ackTimeoutMs?: number;
   /** How long a trigger_id made by the request helpers stays valid (Slack: 3 s). */
   triggerTtlMs?: number;
+  /** The clock `SlackCall.at` is read from (a test with a manual clock passes it; default Date.now). */
+  now?: () => number;
 }
 
 export interface SlackCall {
   method: string;
   /** Arguments as Slack reads them: query + body merged, token removed, `blocks`/`view` decoded. */
   args: Json;
-  /** Date.now() when the request arrived. */
+  /** When the request arrived (ms since the epoch, by the `now` option: default Date.now()). */
   at: number;
   /** HTTP status and Slack `error` of the answer, once sent. */
   status?: number;
@@ -156,7 +158,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     if (!method) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not a Web API path');
     const parsed = parseSlackRequest(method, url.searchParams, req.headers, await readBody(req));
     const checked = validateSlackCall(method, parsed.args);
-    const call: SlackCall = { method, args: checked.args, at: Date.now() };
+    const call: SlackCall = { method, args: checked.args, at: (opts.now ?? Date.now)() };
     calls.push(call);
     const problems = [...parsed.problems, ...checked.violations];
     if (!parsed.token && isKnownMethod(method)) problems.push(`${method}: no token (send Authorization: Bearer, or a 'token' form field)`);
