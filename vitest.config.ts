@@ -7,7 +7,8 @@ export default defineConfig({
     // Two cores: two workers; PGlite instances are memory-hungry while they start.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: spawned drbots and PostgreSQL servers start slowly on a loaded 2-core machine; a hang still fails.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

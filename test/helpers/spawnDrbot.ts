@@ -37,7 +37,7 @@ export class DrbotProcess {
 
   /** Waits until stdout (or stderr) matches, starting after `from` characters. */
   async waitFor(pattern: RegExp, o: { timeoutMs?: number; stream?: 'stdout' | 'stderr'; from?: number } = {}): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + (o.timeoutMs ?? 20_000);
+    const deadline = Date.now() + (o.timeoutMs ?? 60_000);
     for (;;) {
       const text = (o.stream === 'stderr' ? this.stderr : this.stdout).slice(o.from ?? 0);
       const m = text.match(pattern);
