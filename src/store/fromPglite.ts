@@ -32,7 +32,14 @@ export function fromPglite(pg: PGlite): Db {
   };
 }
 
+/**
+ * PGlite's own start parameters plus a smaller buffer cache: drbot's working set is a few MiB,
+ * and PostgreSQL's default `shared_buffers=128MB` is most of an idle process's memory
+ * (~295 MiB RSS with it, ~165 MiB with 16MB; it also opens faster).
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Db> {
-  const pg = await PGlite.create(dataDir ? { dataDir, loadDataDir } : { loadDataDir });
+  const pg = await PGlite.create({ ...(dataDir && { dataDir }), ...(loadDataDir && { loadDataDir }), startParams: PGLITE_START_PARAMS });
   return fromPglite(pg);
 }
