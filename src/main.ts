@@ -5,11 +5,16 @@ import { loadConfig } from './config/load.ts';
 import { chatTransport } from './config/transport.ts';
 import { readEnv, secretValues } from './config/readEnv.ts';
 import { createLogger } from './log.ts';
+import type { Db } from './store/db.ts';
+import { openStore } from './store/index.ts';
 
 async function main(): Promise<void> {
-  let env, config;
+  let env, config, store: Promise<Db> | undefined;
   try {
     env = readEnv();
+    // The store opens (PGlite: file reads, WASM compile) while the config is read and checked.
+    store = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR });
+    store.catch(() => undefined); // awaited (and reported) in createApp
     config = loadConfig(env.DRBOT_CONFIG_DIR);
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -22,7 +27,7 @@ async function main(): Promise<void> {
   // On the console, logs would drown what a person reads: warnings only unless asked for more.
   const level = consoleMode && !process.env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL;
   const log = createLogger({ level, secrets: secretValues(env, secretEnvNames()) });
-  const app = await createApp({ env, config, log });
+  const app = await createApp({ env, config, log, store });
   await app.start();
 
   let stopping = false;
