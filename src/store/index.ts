@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Db } from './db.ts';
 import { openPglite } from './fromPglite.ts';
 import { migrate } from './migrate.ts';
-import { hasDatabase, readPgliteTemplate } from './template.ts';
+import { hasDatabase, unpackPgliteTemplate } from './template.ts';
 
 export type { Db, Queryable } from './db.ts';
 
@@ -18,7 +18,8 @@ export async function openStore(o: { databaseUrl?: string; dataDir: string; temp
     db = connectPg(o.databaseUrl);
   } else {
     mkdirSync(o.dataDir, { recursive: true });
-    db = await openPglite(o.dataDir, hasDatabase(o.dataDir) ? undefined : readPgliteTemplate(o.template));
+    if (!hasDatabase(o.dataDir)) unpackPgliteTemplate(o.dataDir, o.template);
+    db = await openPglite(o.dataDir);
   }
   await migrate(db);
   return db;
