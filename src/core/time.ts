@@ -23,10 +23,23 @@ function parts(at: Date, f: Intl.DateTimeFormat): (t: string) => string {
   return (t) => p.find((x) => x.type === t)?.value ?? '';
 }
 
+/**
+ * The text depends only on the minute: a card shows many times, mostly the same few minutes, and
+ * formatToParts is most of a `/dr status` answer's CPU. Recent minutes are kept (bounded).
+ */
+const formatted = new Map<string, string>();
+
 /** e.g. `2026-11-25 16:02 WAT` (the label, or the zone's short name when there is none). */
 export function formatTime(at: Date, timeZone: string, label?: string): string {
-  const get = parts(at, formatter(timeZone, true, !label));
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${label ?? get('timeZoneName')}`.trim();
+  const key = `${Math.floor(at.getTime() / 60_000)}|${timeZone}|${label ?? ''}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    const get = parts(at, formatter(timeZone, true, !label));
+    text = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${label ?? get('timeZoneName')}`.trim();
+    if (formatted.size >= 2_000) formatted.clear();
+    formatted.set(key, text);
+  }
+  return text;
 }
 
 /** `YYYYMMDD` of the instant in the time zone (for channel names). */
