@@ -29,7 +29,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npx tsc -p tsconfig.build.json \
  && mkdir -p dist/store/migrations \
- && cp src/store/migrations/*.sql dist/store/migrations/
+ && cp src/store/migrations/*.sql dist/store/migrations/ \
+ && node dist/store/buildTemplate.js
 
 # The default config folder (the repository's own), checked with the compiled code so that an
 # image is never built around a config it would refuse at start.

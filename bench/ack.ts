@@ -4,8 +4,8 @@
  * runs on PostgreSQL (DATABASE_URL, default the local test database) with its scheduler on.
  * Also: declare → channel created → card posted, as seen by the Slack stand-in.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { slackConfigDir, SLACK_CHANNELS } from '../test/helpers/configDir.ts';
@@ -32,6 +32,17 @@ const drbot = await startChild(['src/main.ts'], {
 }, /"port":(\d+)[^\n]*drbot started/);
 const bare = await startChild(['bench/bareBolt.ts'], common, /ready on (\d+)/);
 const targets = { drbot: `http://127.0.0.1:${drbot.match[1]}`, bolt: `http://127.0.0.1:${bare.match[1]}` };
+const pids = { drbot: drbot.child.pid!, bolt: bare.child.pid! };
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return NaN;
+  }
+}
 
 async function send(base: string, text: string): Promise<void> {
   const res = await postToDrbot(base, slashCommandBody({ text, user_id: 'U0ONCALL01', channel_id: SLACK_CHANNELS.general, trigger_id: triggerId() }), { secret: SECRET });
@@ -55,14 +66,16 @@ async function quiet(): Promise<void> {
 // falls on both alike; latencies are pooled per target.
 const ROUNDS = 5;
 const rows: string[] = [];
-const result: Record<string, ReturnType<typeof summary> & { rps: number }> = {};
-for (const [name, text, n] of [['status', 'status INC-1', STATUS_N], ['declare', 'declare sev3 Bench incident', DECLARE_N]] as const) {
-  const pooled: Record<string, { latencies: number[]; wallMs: number }> = { drbot: { latencies: [], wallMs: 0 }, bolt: { latencies: [], wallMs: 0 } };
+const result: Record<string, ReturnType<typeof summary> & { rps: number; cpu: number }> = {};
+for (const [name, text, n] of [['help', 'help', STATUS_N], ['status', 'status INC-1', STATUS_N], ['declare', 'declare sev3 Bench incident', DECLARE_N]] as const) {
+  const pooled: Record<string, { latencies: number[]; wallMs: number; cpuMs: number }> = { drbot: { latencies: [], wallMs: 0, cpuMs: 0 }, bolt: { latencies: [], wallMs: 0, cpuMs: 0 } };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 ? (['bolt', 'drbot'] as const) : (['drbot', 'bolt'] as const);
     for (const target of order) {
       const per = Math.ceil(n / ROUNDS);
+      const cpuBefore = cpuMs(pids[target]);
       const r = await load(per, CONCURRENCY, (i) => send(targets[target], name === 'declare' ? `${text} ${target} ${round} ${i}` : text));
+      pooled[target].cpuMs += cpuMs(pids[target]) - cpuBefore;
       pooled[target].latencies.push(...r.latencies);
       pooled[target].wallMs += r.wallMs;
       await quiet();
@@ -70,9 +83,9 @@ for (const [name, text, n] of [['status', 'status INC-1', STATUS_N], ['declare',
   }
   for (const target of ['drbot', 'bolt'] as const) {
     const p = pooled[target];
-    const s = { ...summary(p.latencies), rps: (p.latencies.length / p.wallMs) * 1000 };
+    const s = { ...summary(p.latencies), rps: (p.latencies.length / p.wallMs) * 1000, cpu: p.cpuMs / p.latencies.length };
     result[`${name}/${target}`] = s;
-    rows.push(`${`/dr ${name}`.padEnd(12)} ${target.padEnd(6)} n=${String(s.n).padEnd(5)} p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  max ${fmt(s.max).padStart(7)} ms  ${fmt(s.rps, 0).padStart(5)} req/s`);
+    rows.push(`${`/dr ${name}`.padEnd(12)} ${target.padEnd(6)} n=${String(s.n).padEnd(5)} p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  max ${fmt(s.max).padStart(7)} ms  ${fmt(s.rps, 0).padStart(5)} req/s  CPU ${fmt(s.cpu, 2)} ms/req`);
   }
 }
 
@@ -86,11 +99,13 @@ const cardLag = slack.channels.filter((c) => c.name.includes('bench-incident-drb
 
 console.log(`\ndrbot ack benchmark — ${new Date().toISOString()} — node ${process.version}, concurrency ${CONCURRENCY}, PostgreSQL store`);
 console.log(rows.join('\n'));
-for (const name of ['status', 'declare']) {
+for (const name of ['help', 'status', 'declare']) {
   const d = result[`${name}/drbot`];
   const b = result[`${name}/bolt`];
-  console.log(`/dr ${name}: drbot/bare-Bolt p50 ×${fmt(d.p50 / b.p50, 2)}, p99 ×${fmt(d.p99 / b.p99, 2)} (target p99 ≤ ×1.5), throughput ×${fmt(d.rps / b.rps, 2)}`);
+  const target = name === 'declare' ? 'p99 ≤ ×2' : 'p99 ≤ ×1.0, throughput ≥ ×0.9';
+  console.log(`/dr ${name}: drbot/bare-Bolt p50 ×${fmt(d.p50 / b.p50, 2)}, p99 ×${fmt(d.p99 / b.p99, 2)}, throughput ×${fmt(d.rps / b.rps, 2)}, CPU per request ×${fmt(d.cpu / b.cpu, 2)} (target ${target})`);
 }
+console.log(`load average ${loadavg().map((x) => fmt(x)).join(' ')}`);
 const lag = summary(cardLag);
 console.log(`channel created → card posted (stand-in clock, ${lag.n} declares): p50 ${fmt(lag.p50)} ms, p99 ${fmt(lag.p99)} ms`);
 console.log(`Slack stand-in violations: ${slack.violations.length}`);

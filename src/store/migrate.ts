@@ -24,12 +24,18 @@ export function migrationFiles(dir = MIGRATIONS_DIR): { id: number; file: string
  * `dir` is for tests: the shipped migrations are the default.
  */
 export async function migrate(db: Db, o: { dir?: string } = {}): Promise<number[]> {
+  const files = migrationFiles(o.dir);
+  // Start-up fast path: one read when every file is already applied (the usual restart), instead
+  // of a locked transaction per file. Anything missing takes the locked path below.
+  // (On a new database the table is not there yet: the read fails and the locked path creates it.)
+  const before = await db.query<{ id: number }>('SELECT id FROM drbot_migrations').then((rows) => new Set(rows.map((r) => r.id)), () => new Set<number>());
+  if (before.size && files.every((m) => before.has(m.id))) return [];
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query('CREATE TABLE IF NOT EXISTS drbot_migrations (id integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
   });
   const applied: number[] = [];
-  for (const m of migrationFiles(o.dir)) {
+  for (const m of files) {
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const rows = await tx.query('SELECT 1 FROM drbot_migrations WHERE id = $1', [m.id]);

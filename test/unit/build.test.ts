@@ -26,6 +26,8 @@ describe('the compiled build', () => {
     expect(build.status, build.stdout + build.stderr).toBe(0);
     expect(existsSync(join(project, 'dist/main.js'))).toBe(true);
     expect(readdirSync(join(project, 'dist/store/migrations'))).toEqual(readdirSync(join(ROOT, 'src/store/migrations')));
+    // The migrated PGlite dump a first start unpacks instead of running initdb (src/store/template.ts).
+    expect(existsSync(join(project, 'dist/store/pglite-template.tar.gz'))).toBe(true);
 
     // No TypeScript loader, and the default config folder (the project root) found from dist/.
     const child = spawn(process.execPath, [join(project, 'dist/main.js')], {

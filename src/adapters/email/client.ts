@@ -1,8 +1,10 @@
 /**
  * The only importer of nodemailer. One SMTP transport per mailer; each send opens its own
  * connection (drbot sends a handful of mails per incident, a pool would only hold sockets).
+ * nodemailer is loaded with the first mail (a drbot without SMTP never loads it).
  */
-import nodemailer, { type NodemailerError } from 'nodemailer';
+import type { NodemailerError, Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { TransientError, type Mail } from '../../ports.ts';
 import type { EmailConfig } from './config.ts';
 
@@ -13,7 +15,8 @@ export interface SmtpClient {
 }
 
 export function createSmtpClient(smtpUrl: string, cfg: EmailConfig): SmtpClient {
-  const transport = nodemailer.createTransport({
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
+  const load = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({
     url: smtpUrl,
     connectionTimeout: cfg.connectionTimeoutMs,
     greetingTimeout: cfg.greetingTimeoutMs,
@@ -21,12 +24,13 @@ export function createSmtpClient(smtpUrl: string, cfg: EmailConfig): SmtpClient 
     // The AUTH exchange would print the password (base64) to a logger: keep nodemailer quiet.
     logger: false,
     debug: false,
-  });
+  })));
   const secrets = passwordForms(smtpUrl);
   return {
     async send(m) {
+      const t = await load();
       try {
-        const info = await transport.sendMail(m);
+        const info = await t.sendMail(m);
         // Some recipients may have been refused while others got it: report what went out,
         // since a retry would send the mail again to those who already have it.
         return { messageId: info.messageId, accepted: info.accepted.map(String) };

@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../core/retryAfter.ts';
 import { TransientError } from '../../ports.ts';
 import type { GitHubConfig } from './config.ts';
@@ -8,7 +8,8 @@ import type { GhFile, GhIssue, GhPull } from './map.ts';
  * The only importer of `@octokit/rest`. Wraps the handful of REST calls drbot makes and turns
  * Octokit's errors into the port's: TransientError (rate limit, 5xx, network) or a plain Error
  * carrying GitHub's message. `@octokit/rest` has no retry or throttling plugin: drbot's
- * scheduler owns backoff, so none is added here.
+ * scheduler owns backoff, so none is added here. Octokit is loaded on the first call (a drbot
+ * that never opens a PIR never loads it).
  */
 export function createGitHubClient(
   c: GitHubConfig & { token: string; owner: string; repo: string },
@@ -23,9 +24,10 @@ export function createGitHubClient(
   // Octokit logs every failed request on console.error; the adapter throws instead (and 404/422
   // are expected answers in the lookups below), so only its warnings (deprecations) are kept.
   const log = { debug: () => {}, info: () => {}, warn: console.warn, error: () => {} };
-  const octokit = new Octokit({ auth: c.token, baseUrl: c.apiUrl, userAgent: 'drbot', log, request: { fetch: timedFetch } });
+  let loading: Promise<Octokit['rest']> | undefined;
+  const api = () => (loading ??= import('@octokit/rest').then(({ Octokit }) =>
+    new Octokit({ auth: c.token, baseUrl: c.apiUrl, userAgent: 'drbot', log, request: { fetch: timedFetch } }).rest));
   const { owner, repo } = c;
-  const rest = octokit.rest;
 
   async function run<T>(what: string, call: () => Promise<{ data: T }>): Promise<T> {
     try {
@@ -37,10 +39,12 @@ export function createGitHubClient(
 
   return {
     async defaultBranch(): Promise<string> {
+      const rest = await api();
       return (await run('read the repository', () => rest.repos.get({ owner, repo }))).default_branch;
     },
     /** Head commit of `branch`, or undefined when the branch does not exist. */
     async branchSha(branch: string): Promise<string | undefined> {
+      const rest = await api();
       try {
         return (await rest.git.getRef({ owner, repo, ref: `heads/${branch}` })).data.object.sha;
       } catch (e) {
@@ -50,6 +54,7 @@ export function createGitHubClient(
     },
     /** Creates `branch` at `sha`; `exists` when an earlier attempt already made it. */
     async createBranch(branch: string, sha: string): Promise<'created' | 'exists'> {
+      const rest = await api();
       try {
         await rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
         return 'created';
@@ -59,6 +64,7 @@ export function createGitHubClient(
       }
     },
     async getFile(path: string, branch: string): Promise<GhFile | undefined> {
+      const rest = await api();
       try {
         const data = (await rest.repos.getContent({ owner, repo, path, ref: branch })).data;
         if (Array.isArray(data) || data.type !== 'file') throw new Error(`GitHub: ${path} on ${branch} is not a file`);
@@ -69,14 +75,17 @@ export function createGitHubClient(
       }
     },
     async putFile(f: { path: string; branch: string; base64: string; message: string; sha?: string }): Promise<void> {
+      const rest = await api();
       await run(`write ${f.path}`, () => rest.repos.createOrUpdateFileContents({ owner, repo, path: f.path, branch: f.branch, message: f.message, content: f.base64, ...(f.sha ? { sha: f.sha } : {}) }));
     },
     /** Pull requests (any state) whose head is `branch` in this repository. */
     async pullsFrom(branch: string): Promise<GhPull[]> {
+      const rest = await api();
       return run('list pull requests', () => rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: 'all', per_page: 100 }));
     },
     /** Opens a pull request; `exists` when GitHub says one is already open for this head. */
     async createPull(p: { title: string; body: string; head: string; base: string }): Promise<GhPull | 'exists'> {
+      const rest = await api();
       try {
         return (await rest.pulls.create({ owner, repo, ...p })).data;
       } catch (e) {
@@ -85,19 +94,24 @@ export function createGitHubClient(
       }
     },
     async searchIssues(q: string): Promise<GhIssue[]> {
+      const rest = await api();
       return (await run('search issues', () => rest.search.issuesAndPullRequests({ q, per_page: 100 }))).items;
     },
     /** The most recent issues (any state), optionally with one label: the fallback for search's lag. */
     async recentIssues(label?: string): Promise<GhIssue[]> {
+      const rest = await api();
       return run('list issues', () => rest.issues.listForRepo({ owner, repo, state: 'all', sort: 'created', direction: 'desc', per_page: 100, ...(label ? { labels: label } : {}) }));
     },
     async createIssue(i: { title: string; body: string; labels: string[]; assignees?: string[] }): Promise<GhIssue> {
+      const rest = await api();
       return run('create the issue', () => rest.issues.create({ owner, repo, title: i.title, body: i.body, labels: i.labels, ...(i.assignees?.length ? { assignees: i.assignees } : {}) }));
     },
     async getIssue(issue_number: number): Promise<GhIssue> {
+      const rest = await api();
       return run(`read issue #${issue_number}`, () => rest.issues.get({ owner, repo, issue_number }));
     },
     async createComment(issue_number: number, body: string): Promise<void> {
+      const rest = await api();
       await run(`comment on #${issue_number}`, () => rest.issues.createComment({ owner, repo, issue_number, body }));
     },
   };

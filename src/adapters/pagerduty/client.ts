@@ -10,9 +10,10 @@
  * - `requestTimeout` (default 30 s) only arms a no-op timer that keeps the process alive, so it
  *   is turned off; node-fetch's `timeout` is the real one.
  * - Non-2xx answers are not thrown: the status is checked here.
+ * pdjs is loaded on the first call (a drbot without PagerDuty never loads it).
  */
 import type { Agent } from 'node:https';
-import { api, event } from '@pagerduty/pdjs';
+import type { api as pdApi, event as pdEvent } from '@pagerduty/pdjs';
 import { parseRetryAfter } from '../../core/retryAfter.ts';
 import { TransientError } from '../../ports.ts';
 import { errorMessage, type EnqueueAccepted, type EnqueueBody, type RestIncident } from './map.ts';
@@ -32,6 +33,9 @@ interface PdResponse {
   data: unknown;
 }
 
+let pdjs: Promise<{ api: typeof pdApi; event: typeof pdEvent }> | undefined;
+const loadPdjs = () => (pdjs ??= import('@pagerduty/pdjs'));
+
 function requestOptions(t: Transport) {
   return {
     retryTimeout: t.retryTimeoutMs,
@@ -43,6 +47,7 @@ function requestOptions(t: Transport) {
 
 /** `POST /v2/enqueue`. Resolves on 202; throws TransientError or a plain Error otherwise. */
 export async function postEvent(server: string, body: EnqueueBody, t: Transport): Promise<EnqueueAccepted> {
+  const { event } = await loadPdjs();
   let res: PdResponse;
   try {
     // pdjs's type wants a payload on every action; acknowledge/resolve need none (see map.ts).
@@ -56,6 +61,7 @@ export async function postEvent(server: string, body: EnqueueBody, t: Transport)
 
 /** `GET /incidents` with the headers rest.openapiv3.json requires. */
 export async function listIncidents(server: string, token: string, query: Record<string, string>, t: Transport): Promise<RestIncident[]> {
+  const { api } = await loadPdjs();
   let res: PdResponse;
   try {
     res = await api({

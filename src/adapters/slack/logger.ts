@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 export function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'bolt' });
   const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  // Bolt logs at debug on every request: build the text only when it will be written.
   return {
-    debug: (...m: unknown[]) => child.debug(join(m)),
-    info: (...m: unknown[]) => child.info(join(m)),
+    debug: (...m: unknown[]) => child.isLevelEnabled('debug') && child.debug(join(m)),
+    info: (...m: unknown[]) => child.isLevelEnabled('info') && child.info(join(m)),
     warn: (...m: unknown[]) => child.warn(join(m)),
     error: (...m: unknown[]) => child.error(join(m)),
     setLevel: (_l: LogLevel) => undefined,

@@ -11,22 +11,23 @@ export interface ClaimedStep extends Step {
  * Claims up to `limit` due steps for `worker` with a lease. SKIP LOCKED lets replicas claim
  * side by side; the lease (not a row lock) covers the slow provider call, and a lease that
  * runs out (the worker died) makes the step claimable again. (`= ANY(ARRAY(…))` lets the
- * planner reach the claimed rows by primary key instead of scanning every step.)
+ * planner reach the claimed rows by primary key instead of scanning every step.) `dueBy`
+ * (default `now`) claims steps falling due a little ahead: the runner starts them on time.
  */
 export async function claimDueSteps(
   q: Queryable,
-  o: { worker: string; now: Date; leaseMs: number; limit: number },
+  o: { worker: string; now: Date; leaseMs: number; limit: number; dueBy?: Date },
 ): Promise<ClaimedStep[]> {
   const rows = await q.query<StepRow & { reclaimed: boolean }>(
     `WITH due AS (
        SELECT id, lease_until IS NOT NULL AS reclaimed FROM steps
-        WHERE status = 'pending' AND due_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+        WHERE status = 'pending' AND due_at <= $5 AND (lease_until IS NULL OR lease_until < $2)
         ORDER BY due_at, id LIMIT $4
         FOR UPDATE SKIP LOCKED)
      UPDATE steps s SET claimed_by = $1, lease_until = $3, attempts = s.attempts + 1
        FROM due WHERE s.id = due.id AND s.id = ANY(ARRAY(SELECT id FROM due))
      RETURNING s.*, due.reclaimed`,
-    [o.worker, o.now, new Date(o.now.getTime() + o.leaseMs), o.limit],
+    [o.worker, o.now, new Date(o.now.getTime() + o.leaseMs), o.limit, o.dueBy ?? o.now],
   );
   return rows.map((r) => ({ ...toStep(r), reclaimed: r.reclaimed })).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }

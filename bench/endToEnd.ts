@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:e2e`: drbot measured where people see it — at the Slack stand-in — with two
+ * replicas (each `src/main.ts` on the same PostgreSQL schema) sharing the work.
+ *
+ * 1. Declare → channel created → card posted: declares sent one after another (signed HTTP,
+ *    alternating replicas); from the request leaving to the card arriving at the stand-in.
+ * 2. A chain step of 60 SEV-1s declared together (the chain's Slack step at T+3s): arrival of
+ *    each message at the stand-in − the step's due time (read from the store).
+ * 3. 5,000 `post` steps due evenly over 10 s, planted in the store: arrival − due time.
+ * Lost (never arrived) and doubled (arrived twice) are counted for 2 and 3.
+ *
+ * Knobs: BENCH_DECLARE_N (60), BENCH_BURST_N (60), BENCH_SPREAD_N (5000), BENCH_DATABASE_URL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { textMessage } from '../src/core/message.ts';
+import { postStep } from '../src/service/steps/post.ts';
+import { connectPg } from '../src/store/fromPg.ts';
+import { migrate } from '../src/store/migrate.ts';
+import { declaredIncident } from '../test/helpers/declared.ts';
+import { plantSteps } from '../src/store/sql/plantSteps.ts';
+import { slackConfigDir, SLACK_CHANNELS } from '../test/helpers/configDir.ts';
+import { postToDrbot, slashCommandBody, triggerId } from '../test/helpers/slackRequests.ts';
+import { startSlackStandIn, type SlackCall } from '../test/standins/slack/server.ts';
+import { fmt, startChild, summary } from './lib.ts';
+
+const SECRET = 'bench-signing-secret-0001';
+const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 60);
+const BURST_N = Number(process.env.BENCH_BURST_N ?? 60);
+const SPREAD_N = Number(process.env.BENCH_SPREAD_N ?? 5000);
+const SPREAD_MS = 10_000;
+const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CHAIN_STEP = 'e2e-engineering';
+const CHAIN_DELAY_MS = 3000;
+
+const slack = await startSlackStandIn({ channels: Object.entries(SLACK_CHANNELS).map(([name, id]) => ({ id, name })), triggerTtlMs: 3_600_000 });
+const schema = `bench_e2e_${Date.now()}`;
+const admin = new pg.Client({ connectionString: DB_URL });
+await admin.connect();
+await admin.query(`CREATE SCHEMA ${schema}`);
+const store = connectPg(DB_URL, { schema, max: 4 });
+await migrate(store);
+
+// SEV-1's chain: one Slack message to #engineering at T+3s (the other chains as shipped).
+const configDir = slackConfigDir({
+  'drbot.yml': (d) => ({ ...d, duplicate_window: '0s' }),
+  'notifications/sev1.yml': (d) => ({ ...d, steps: [{ id: CHAIN_STEP, at: `${CHAIN_DELAY_MS / 1000}s`, kind: 'slack', channel: 'engineering', template: 'initial-notification', label: 'e2e' }] }),
+});
+const env = {
+  SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, PORT: '0', LOG_LEVEL: 'warn',
+  DATABASE_URL: `${DB_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, DRBOT_CONFIG_DIR: configDir,
+};
+const replicas = await Promise.all(['a', 'b'].map((name) => startChild(['src/main.ts'], {
+  ...env, LOG_LEVEL: 'info', DRBOT_INSTANCE_ID: `e2e-${name}`, DRBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-e2e-')),
+}, /"port":(\d+)[^\n]*drbot started/)));
+const bases = replicas.map((r) => `http://127.0.0.1:${r.match[1]}`);
+
+async function declareVia(base: string, text: string): Promise<number> {
+  const sent = Date.now();
+  const res = await postToDrbot(base, slashCommandBody({ text, user_id: 'U0ONCALL01', channel_id: SLACK_CHANNELS.general, trigger_id: triggerId() }), { secret: SECRET });
+  if (res.status !== 200) throw new Error(`${base} answered ${res.status}`);
+  await res.text();
+  return sent;
+}
+
+const posts = (pred: (c: SlackCall) => boolean) => slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.error && pred(c));
+const mentions = (c: SlackCall, s: string) => JSON.stringify(c.args).includes(s);
+
+/** Waits until `done()` or `ms` passed, then a little longer for late duplicates. */
+async function settle(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
+// Warm-up (both replicas, not measured).
+for (const base of bases) await declareVia(base, `declare sev3 E2E warm-up ${base.slice(-5)}`);
+await settle(() => false, 2000);
+
+// 1. Declare → card posted, one declare after another.
+const cardMs: number[] = [];
+const sentAt = new Map<string, number>();
+for (let i = 0; i < DECLARE_N; i++) {
+  const title = `E2E card ${i}`;
+  sentAt.set(title, await declareVia(bases[i % 2], `declare sev3 ${title}`));
+}
+await settle(() => slack.channels.filter((c) => c.name.includes('e2e-card')).length >= DECLARE_N, 30_000);
+for (const ch of slack.channels.filter((c) => c.name.includes('e2e-card'))) {
+  const i = Number(ch.name.match(/e2e-card-(\d+)/)?.[1]);
+  const card = posts((c) => c.args.channel === ch.id)[0];
+  const sent = sentAt.get(`E2E card ${i}`);
+  if (card && sent !== undefined) cardMs.push(card.at - sent);
+}
+
+// 2. BURST_N SEV-1s declared together: their chain step, seen at the stand-in.
+const burstTitles = Array.from({ length: BURST_N }, (_, i) => `E2E burst ${String(i).padStart(4, '0')}`);
+await Promise.all(burstTitles.map((t, i) => declareVia(bases[i % 2], `declare sev1 ${t}`)));
+const burstPosts = () => posts((c) => c.args.channel === SLACK_CHANNELS.engineering && mentions(c, 'E2E burst '));
+await settle(() => burstPosts().length >= BURST_N, CHAIN_DELAY_MS + 30_000);
+const dueRows = await store.query<{ title: string; due_at: Date }>(
+  `SELECT i.title, s.due_at FROM steps s JOIN incidents i ON i.id = s.incident_id WHERE s.step_id = $1 AND i.title LIKE 'E2E burst %'`, [CHAIN_STEP]);
+const burst = lateness(dueRows.map((r) => ({ key: r.title, due: new Date(r.due_at).getTime() })), burstPosts(), (c) => burstTitles.find((t) => mentions(c, t)));
+
+// 3. SPREAD_N post steps due evenly over 10 s, planted directly in the store (as another replica would).
+const holders = await Promise.all(Array.from({ length: 20 }, (_, k) => declaredIncident(store, { title: `E2E spread holder ${k}`, severity: 4, by: 'U0BENCH', at: new Date() })));
+const t0 = Date.now() + 4000;
+const planted: { key: string; due: number }[] = [];
+for (let k = 0; k < holders.length; k++) {
+  const plans = [];
+  for (let i = k; i < SPREAD_N; i += holders.length) {
+    const due = t0 + Math.floor((i * SPREAD_MS) / SPREAD_N);
+    planted.push({ key: `e2e-spread-${i}`, due });
+    plans.push(postStep(`spread-${i}`, 'e2e', 'engineering', textMessage([`e2e-spread-${i}.`]), new Date(due)));
+  }
+  await plantSteps(store, holders[k].id, plans);
+}
+const spreadPosts = () => posts((c) => mentions(c, 'e2e-spread-'));
+await settle(() => spreadPosts().length >= SPREAD_N, SPREAD_MS + 4000 + 30_000);
+const spread = lateness(planted, spreadPosts(), (c) => JSON.stringify(c.args).match(/e2e-spread-(\d+)\./)?.[0].slice(0, -1));
+
+/** Arrival − due per key; lost (never arrived) and doubled (arrived more than once). */
+function lateness(due: { key: string; due: number }[], calls: SlackCall[], keyOf: (c: SlackCall) => string | undefined) {
+  const arrivals = new Map<string, number[]>();
+  for (const c of calls) {
+    const k = keyOf(c);
+    if (k) arrivals.set(k, [...(arrivals.get(k) ?? []), c.at]);
+  }
+  const late = due.filter((d) => arrivals.has(d.key)).map((d) => Math.min(...arrivals.get(d.key)!) - d.due);
+  return {
+    ...summary(late),
+    lost: due.filter((d) => !arrivals.has(d.key)).length,
+    doubled: [...arrivals.values()].filter((a) => a.length > 1).length,
+  };
+}
+
+const worker = await store.query<{ worker: string; n: number }>(
+  `SELECT result->>'worker' AS worker, count(*)::int AS n FROM steps WHERE status = 'done' AND step_id LIKE 'spread-%' GROUP BY 1 ORDER BY 1`);
+
+const card = summary(cardMs);
+console.log(`\ndrbot end-to-end benchmark — ${new Date().toISOString()} — node ${process.version}, 2 replicas, PostgreSQL, load average ${loadavg().map((x) => fmt(x)).join(' ')}`);
+console.log(`declare → card posted (${card.n} declares in a row): p50 ${fmt(card.p50, 0)} ms, p99 ${fmt(card.p99, 0)} ms, max ${fmt(card.max, 0)} ms (target p99 ≤ 200 ms)`);
+console.log(`chain step of ${BURST_N} SEV-1s declared together, arrival − due: p50 ${fmt(burst.p50, 0)} ms, p99 ${fmt(burst.p99, 0)} ms, max ${fmt(burst.max, 0)} ms; lost ${burst.lost}, doubled ${burst.doubled} (target p99 ≤ 10 ms)`);
+console.log(`${SPREAD_N} steps over 10 s, arrival − due: p50 ${fmt(spread.p50, 0)} ms, p99 ${fmt(spread.p99, 0)} ms, max ${fmt(spread.max, 0)} ms; lost ${spread.lost}, doubled ${spread.doubled} (target p99 ≤ 10 ms)`);
+console.log(`spread steps per replica: ${worker.map((w) => `${w.worker} ${w.n}`).join(', ')}`);
+console.log(`Slack stand-in violations: ${slack.violations.length}`);
+
+const starts = await store.query<{ late: number }>(`SELECT (result->>'lateMs')::float AS late FROM steps WHERE step_id = $1 AND status = 'done'`, [CHAIN_STEP]);
+const st = summary(starts.map((r) => r.late));
+console.log(`burst: step start − due (the runner's own record): p50 ${fmt(st.p50, 0)} ms, p99 ${fmt(st.p99, 0)} ms`);
+for (const r of replicas) r.child.kill('SIGTERM');
+await store.close();
+await slack.close();
+await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+await admin.end();
+process.exit(0);

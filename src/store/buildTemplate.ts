@@ -1,0 +1,5 @@
+// Build step (`npm run build`): writes dist/store/pglite-template.tar.gz (see template.ts).
+import { PGLITE_TEMPLATE, writePgliteTemplate } from './template.ts';
+
+await writePgliteTemplate();
+process.stdout.write(`wrote ${PGLITE_TEMPLATE}\n`);
