@@ -47,10 +47,16 @@ export interface RunnerOptions {
   maxDeferMs?: number;
   /** While true (a standby on a read-only replica) the runner claims nothing. */
   paused?: () => boolean;
+  /**
+   * The loop wakes this much before the next step falls due and claims what falls due within it,
+   * then starts each step at its due time: the claim and the incident's read are paid before the
+   * due time, not after it (README "Performance"). `runDue` does not look ahead.
+   */
+  aheadMs?: number;
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
-  leaseMs: 15_000, sendTimeoutMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000,
+  leaseMs: 15_000, sendTimeoutMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000, aheadMs: 50,
 };
 
 /**
@@ -91,8 +97,9 @@ export class StepRunner {
    * committed. The loop claims the next batch meanwhile (a claimed step keeps its lease until
    * its outcome is written, so nothing is claimed twice).
    */
-  private async runBatch(): Promise<{ claimed: number; written: Promise<unknown> }> {
-    const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now: this.ctx.clock.now(), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
+  private async runBatch(aheadMs = 0): Promise<{ claimed: number; written: Promise<unknown> }> {
+    const now = this.ctx.clock.now();
+    const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now, dueBy: new Date(now.getTime() + aheadMs), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
     // A step this replica still holds (its outcome waits in memory for the store) is not run again.
     const claimed = all.filter((s) => !this.held.has(s.id));
     this.hold(claimed.map((s) => s.id));
@@ -110,6 +117,7 @@ export class StepRunner {
         // The batch's read of the incident serves every step, unless a step says it changed it.
         let incident = incidents.get(steps[0].incidentId);
         for (const s of steps) {
+          await this.untilDue(s.dueAt);
           await this.yieldToRequests();
           started.add(s.id);
           const ran = await this.track(this.runOne(s, incident).catch((e) => {
@@ -173,6 +181,35 @@ export class StepRunner {
     } finally {
       this.inFlight.delete(p);
     }
+  }
+
+  /** A step claimed ahead starts at its due time (at most `aheadMs` after its claim). */
+  private async untilDue(dueAt: Date): Promise<void> {
+    const ms = dueAt.getTime() - this.ctx.clock.now().getTime();
+    if (ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, this.opts.aheadMs ?? 0)));
+  }
+
+  private afterPassRunning = false;
+  private afterPassAgain = false;
+
+  /**
+   * The loop's after-pass work (redrawing cards: Slack calls) runs beside the next passes, one at
+   * a time, so a step falling due meanwhile is not held up by it. A pass that ends while it runs
+   * asks for one more round.
+   */
+  private afterPassInBackground(): void {
+    if (this.afterPassRunning) {
+      this.afterPassAgain = true;
+      return;
+    }
+    this.afterPassRunning = true;
+    void this.track(this.afterPass()).finally(() => {
+      this.afterPassRunning = false;
+      if (this.afterPassAgain && this.running) {
+        this.afterPassAgain = false;
+        this.afterPassInBackground();
+      }
+    });
   }
 
   private async afterPass(): Promise<void> {
@@ -266,12 +303,12 @@ export class StepRunner {
       try {
         this.woken = false;
         await this.yieldToRequests();
-        const batch = await this.runBatch();
+        const batch = await this.runBatch(this.opts.aheadMs);
         ran = batch.claimed;
         // A full batch: claim the next while these outcomes commit. Otherwise settle and redraw cards.
         if (ran < this.opts.batch) {
           await batch.written;
-          await this.afterPass();
+          this.afterPassInBackground();
         } else {
           batch.written.catch((e) => this.ctx.log.error({ err: e }, 'writing step outcomes failed; their leases run out and they run again'));
         }
@@ -281,14 +318,19 @@ export class StepRunner {
       }
       if (!this.running) break;
       if (ran >= this.opts.batch || this.woken) continue;
-      await this.sleep(await this.sleepMs());
+      await this.sleep(await this.sleepMs(ran > 0));
     }
   }
 
-  private async sleepMs(): Promise<number> {
+  /**
+   * Until the next due time, less `aheadMs` when the last pass claimed something. A pass that
+   * claimed nothing saw every step due within `aheadMs`: what is next is a lease running out,
+   * which cannot be claimed ahead.
+   */
+  private async sleepMs(lookAhead = true): Promise<number> {
     try {
       const next = await nextDueAt(this.ctx.db);
-      const until = next ? next.getTime() - this.ctx.clock.now().getTime() : this.opts.idleMs;
+      const until = next ? next.getTime() - this.ctx.clock.now().getTime() - (lookAhead ? this.opts.aheadMs ?? 0 : 0) : this.opts.idleMs;
       return Math.max(0, Math.min(this.opts.idleMs, until));
     } catch {
       return this.opts.idleMs;
