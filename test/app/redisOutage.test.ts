@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../helpers/until.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/adapters/redis/redis.ts';
 import { slackApp } from '../helpers/slackApp.ts';
@@ -29,15 +30,6 @@ async function startRedis(port: number, dir: string): Promise<ChildProcess> {
   return p;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Redis killed and restarted under a running drbot', () => {
   const cleanups: (() => Promise<void> | void)[] = [];

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../helpers/until.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
@@ -11,15 +12,6 @@ import { slackApp } from '../helpers/slackApp.ts';
 import { startSlackStandIn } from '../standins/slack/server.ts';
 import { servers, startSmtp } from '../standins/smtp.ts';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve().then(fn).catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Two regions: the active drbot (lagos) on a PostgreSQL primary, a standby drbot (abuja) on a

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../helpers/until.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { triggerId } from '../helpers/slackRequests.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -15,15 +16,6 @@ import { servers, startSmtp } from '../standins/smtp.ts';
 
 const TOKEN = 'alerts-token-0123456789abcdef';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve().then(fn).catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('when the store is down (a PostgreSQL of the test\'s own, stopped and started)', () => {
   const cleanups: (() => Promise<unknown> | void)[] = [];

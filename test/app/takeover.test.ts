@@ -1,3 +1,4 @@
+import { until } from '../helpers/until.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { listTimeline } from '../../src/store/sql/listTimeline.ts';
@@ -6,15 +7,6 @@ import { testConfigDir } from '../helpers/configDir.ts';
 import { openTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
 import { DrbotProcess } from '../helpers/spawnDrbot.ts';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Two real drbot processes on one PostgreSQL with the default lease (15 s, renewed every 5 s
