@@ -21,6 +21,7 @@ import type { Handlers } from './inbound.ts';
 import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
 import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './scheduler/runner.ts';
 import { refreshStaleCards } from './service/cards.ts';
+import { postDueCalendarNotices } from './service/drills/calendar.ts';
 import type { AppContext } from './service/context.ts';
 import { createHandlers } from './service/router.ts';
 import { handleCommand } from './service/commands.ts';
@@ -127,6 +128,7 @@ export async function createApp(o: AppOptions) {
   const role = new StoreRole({ db, log, clock, region: env.DRBOT_REGION, worker, onPromoted: () => runner.wake() });
   const router = createHandlers(ctx, { journal, reads: new ReadCache(), role });
   let replayTimer: NodeJS.Timeout | undefined;
+  let calendarTimer: NodeJS.Timeout | undefined;
   const replayJournal = () => {
     if (!journal.entries().length) return;
     journal.replay(ctx, (input) => handleCommand(ctx, input))
@@ -183,6 +185,11 @@ export async function createApp(o: AppOptions) {
       replayJournal();
       replayTimer = setInterval(replayJournal, 2_000);
       replayTimer.unref();
+      // The drill calendar's notices (briefing, due, a quarter without a drill), checked each minute.
+      calendarTimer = setInterval(() => {
+        if (!role.standby) void postDueCalendarNotices(ctx).catch((e) => log.warn({ err: e }, 'drill calendar check failed; will try again'));
+      }, 60_000);
+      calendarTimer.unref();
       log.info({ port: this.port, transport: chat.transport, store: db.engine, redis: !!env.REDIS_URL, worker }, 'drbot started');
       for (const i of integrationStatus(env)) {
         if (i.simulated) log.info({ integration: i.name, missing: i.missing, simulated: i.simulated }, 'integration not configured: it runs against the built-in simulation (nothing leaves this machine; DRBOT_SIMULATE=off turns it off)');
@@ -201,6 +208,7 @@ export async function createApp(o: AppOptions) {
     consoleDone: () => consoleDone ?? new Promise<void>(() => undefined),
     async stop() {
       clearInterval(replayTimer);
+      clearInterval(calendarTimer);
       role.stop();
       await runner.stop();
       await slack?.stop();

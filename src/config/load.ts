@@ -11,6 +11,7 @@ import { contactsFileSchema, groupSlackMembers, type ContactsFile } from './cont
 import { ConfigError } from './errors.ts';
 import { readYamlFile } from './readYaml.ts';
 import { settingsFileSchema, toSettings } from './settingsSchema.ts';
+import { calendarDateProblem } from '../core/commands.ts';
 import { loadTemplates, type Templates } from './templates.ts';
 import { loadRunbooks } from './runbooks.ts';
 import type { Runbook } from '../core/runbook.ts';
@@ -77,6 +78,13 @@ export function loadConfig(dir = PROJECT_ROOT): Config {
   const runbooks = loadRunbooks(base, contactsFile.value, problems);
   const drills = loadDrills(base, runbooks, settings.objectives, problems);
   const drillReport = loadDrillReportTemplate(base, problems, drills.length > 0);
+  (settings.drills?.calendar ?? []).forEach((d, i) => {
+    if (!drills.some((x) => x.name === d.scenario)) {
+      problems.push(`drbot.yml: drills.calendar[${i}].scenario: no scenario "${d.scenario}" (expected one of ${drills.map((x) => x.name).join(', ') || 'the drills/*.yml names'})`);
+    }
+    const wrong = calendarDateProblem(d.date);
+    if (wrong) problems.push(`drbot.yml: drills.calendar[${i}].date: ${wrong}`);
+  });
   if (problems.length) throw new ConfigError('CONFIG_INVALID', problems);
   return { dir: base, settings, contacts: contactsFile.value, groups: groupSlackMembers(contactsFile.value), chains, templates, runbooks, drills, drillReport };
 }

@@ -61,6 +61,11 @@ export const settingsFileSchema = z.object({
       .refine((p) => !p.split('/').includes('..'), 'expected a folder inside the repository (no ..)')
       .default('docs/drills').describe('Folder of the drill reports in GITHUB_REPO; each is <date>-inc-<n>-<scenario>.md'),
     review_within: duration.prefault('48h').describe('A drill report still unreviewed (pull request open) this long after the drill is reminded in its channel'),
+    calendar: z.array(z.object({
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-12-10').describe('The day of the drill (YYYY-MM-DD, in time_zone)'),
+      scenario: z.string().min(1).describe('A scenario in drills/ (its name)'),
+      participants: z.array(z.string()).default([]).describe('Contact groups or people taking part'),
+    }).strict()).default([]).describe('Planned drills: a briefing is posted in the announcements channel at 09:00 the day before, the drill at 09:00 on its day, and a warning for each quarter without any drill'),
   }).strict().prefault({}).describe('DR drills (drills/<name>.yml)'),
   alerts: z.object({
     incidents_per_minute: z.number().int().min(1).max(1000).default(5)
@@ -95,7 +100,7 @@ export function toSettings(f: SettingsFile): Settings {
     pir: { repoPath: f.pir.repo_path, timelineEmoji: f.pir.timeline_emoji },
     recovery: { exec: f.recovery.exec },
     objectives: f.recovery_objectives ? toObjectives(f.recovery_objectives) : undefined,
-    drills: { reportPath: f.drills.report_path, reviewWithinMs: f.drills.review_within },
+    drills: { reportPath: f.drills.report_path, reviewWithinMs: f.drills.review_within, calendar: f.drills.calendar },
     alerts: { incidentsPerMinute: f.alerts.incidents_per_minute },
   };
 }

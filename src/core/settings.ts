@@ -1,3 +1,4 @@
+import type { PlannedDrill } from './drillCalendar.ts';
 import type { RecoveryObjectives } from './objectives.ts';
 import type { Severity } from './severity.ts';
 
@@ -46,7 +47,7 @@ export interface Settings {
   /** drbot.yml `recovery_objectives`; undefined: no RTO clock. */
   objectives?: RecoveryObjectives;
   /** Drill reports (drbot.yml `drills`). Optional so hand-built settings in tests need not name it. */
-  drills?: { reportPath: string; reviewWithinMs: number };
+  drills?: { reportPath: string; reviewWithinMs: number; calendar?: PlannedDrill[] };
   /** Alert intake (drbot.yml `alerts`): new incidents from alerts per minute, past which one "alert storm" incident collects the rest. */
   alerts: { incidentsPerMinute: number };
   /** The post-incident review on GitHub. */
