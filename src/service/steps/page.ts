@@ -3,7 +3,7 @@ import { formatDuration } from '../../core/duration.ts';
 import { incidentRef, isOpen, type Incident } from '../../core/incident.ts';
 import { textMessage } from '../../core/message.ts';
 import { severityLabel, type Severity } from '../../core/severity.ts';
-import type { StepPlan } from '../../core/steps.ts';
+import type { StepOutcome, StepPlan } from '../../core/steps.ts';
 import type { PageRequest } from '../../ports.ts';
 import { confirmStep } from '../../store/sql/confirmStep.ts';
 import { listExternalRefs } from '../../store/sql/listExternalRefs.ts';
@@ -80,26 +80,24 @@ export const ackCheckKind = defineStep({
   },
 });
 
+/** Every PagerDuty incident drbot opened for this incident, each told one thing (resolve or acknowledge). */
+async function onEveryPage(ctx: AppContext, i: Incident, verb: 'resolved' | 'acknowledged', act: (key: string, routingKey?: string) => Promise<void>): Promise<StepOutcome> {
+  const refs = await listExternalRefs(ctx.db, i.id, 'pagerduty');
+  if (!refs.length) return { status: 'skipped', detail: 'nothing was paged' };
+  for (const r of refs) await act(r.key, ctx.config.contacts.groups[String(r.data.group)]?.pagerduty_routing_key);
+  return { status: 'done', detail: `${verb} ${refs.map((r) => r.key).join(', ')}` };
+}
+
 /** `page_resolve`: resolve every PagerDuty incident drbot opened for this incident. */
 export const pageResolveKind = defineStep({
   kind: 'page_resolve',
   params: z.object({}),
-  run: async (ctx, _step, i) => {
-    const refs = await listExternalRefs(ctx.db, i.id, 'pagerduty');
-    if (!refs.length) return { status: 'skipped', detail: 'nothing was paged' };
-    for (const r of refs) await ctx.pager.resolve(r.key, ctx.config.contacts.groups[String(r.data.group)]?.pagerduty_routing_key);
-    return { status: 'done', detail: `resolved ${refs.map((r) => r.key).join(', ')}` };
-  },
+  run: (ctx, _step, i) => onEveryPage(ctx, i, 'resolved', (key, rk) => ctx.pager.resolve(key, rk)),
 });
 
 /** `page_ack`: the team is on it (status identified/monitoring): acknowledge the PagerDuty incidents so they stop re-notifying. */
 export const pageAckKind = defineStep({
   kind: 'page_ack',
   params: z.object({}),
-  run: async (ctx, _step, i) => {
-    const refs = await listExternalRefs(ctx.db, i.id, 'pagerduty');
-    if (!refs.length) return { status: 'skipped', detail: 'nothing was paged' };
-    for (const r of refs) await ctx.pager.acknowledge(r.key, ctx.config.contacts.groups[String(r.data.group)]?.pagerduty_routing_key);
-    return { status: 'done', detail: `acknowledged ${refs.map((r) => r.key).join(', ')}` };
-  },
+  run: (ctx, _step, i) => onEveryPage(ctx, i, 'acknowledged', (key, rk) => ctx.pager.acknowledge(key, rk)),
 });
