@@ -22,6 +22,7 @@ import type { ChatPort, Clock, Health, RateLimiter, WakeBus } from './ports.ts';
 import { DEFAULT_RUNNER_OPTIONS, StepRunner, type RunnerOptions } from './scheduler/runner.ts';
 import { refreshStaleCards } from './service/cards.ts';
 import { postDueCalendarNotices } from './service/drills/calendar.ts';
+import { drillStepGuard } from './service/drills/guard.ts';
 import type { AppContext } from './service/context.ts';
 import { createHandlers } from './service/router.ts';
 import { handleCommand } from './service/commands.ts';
@@ -141,7 +142,7 @@ export async function createApp(o: AppOptions) {
   const workerDb = db.fork(5);
   const workerCtx = { ...ctx, db: workerDb };
   runner = new StepRunner(workerCtx, STEP_KINDS, {
-    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, paused: () => role.standby, afterPass: () => refreshStaleCards(workerCtx), ...o.runner, worker,
+    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, paused: () => role.standby, afterPass: () => refreshStaleCards(workerCtx), stepGuard: drillStepGuard, ...o.runner, worker,
   });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 

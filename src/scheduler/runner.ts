@@ -7,7 +7,6 @@ import type { StepOutcome } from '../core/steps.ts';
 import { NotConfigured, TransientError } from '../ports.ts';
 import type { AppContext } from '../service/context.ts';
 import { postStep } from '../service/steps/post.ts';
-import { drillContext, drillWithholds } from '../service/drills/guard.ts';
 import type { StepRegistry } from '../service/steps/registry.ts';
 import { claimDueSteps, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
 import { nextDueAt } from '../store/sql/nextDueAt.ts';
@@ -42,6 +41,11 @@ export interface RunnerOptions {
   onFinished?: (incidentId: number, text: string) => void;
   /** Work after a pass that left nothing due (the application redraws stale cards). */
   afterPass?: () => Promise<void>;
+  /**
+   * The application's rules around each step (drills: what is withheld, with where it would have
+   * gone, and a context that marks everything DRILL). The runner knows steps, not use cases.
+   */
+  stepGuard?: StepGuard;
   /** While true (Slack requests are being answered) the runner waits, at most `maxDeferMs` each time. */
   deferWhile?: () => boolean;
   maxDeferMs?: number;
@@ -53,6 +57,13 @@ export interface RunnerOptions {
    * due time, not after it (README "Performance"). `runDue` does not look ahead.
    */
   aheadMs?: number;
+}
+
+export interface StepGuard {
+  /** Why this step is not sent (recorded as skipped), or undefined. */
+  withholds(ctx: AppContext, step: ClaimedStep, incident: StoredIncident): string | undefined;
+  /** The context the step runs with. */
+  context(ctx: AppContext, step: ClaimedStep, incident: StoredIncident): AppContext;
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
@@ -228,15 +239,15 @@ export class StepRunner {
       if (!incident) throw new Error(`incident ${step.incidentId} is gone`);
       const kind = this.kinds.get(step.kind);
       const params = kind?.params.safeParse(step.params);
+      let withheld: string | undefined;
       if (!kind || !params) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
       else if (!params.success) outcome = { status: 'failed', detail: `bad params for a ${step.kind} step: ${params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}` };
-      // A drill never reaches the status page or the regulator: said so, with where it would have gone.
-      else if (incident.mode === 'drill' && drillWithholds(ctx, step, incident)) outcome = { status: 'skipped', detail: drillWithholds(ctx, step, incident)! };
+      else if ((withheld = opts.stepGuard?.withholds(ctx, step, incident))) outcome = { status: 'skipped', detail: withheld };
       else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
         outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
       } else {
         const ms = opts.sendTimeoutMs ?? 60_000;
-        const runCtx = incident.mode === 'drill' ? drillContext(ctx, incident, step) : ctx;
+        const runCtx = opts.stepGuard?.context(ctx, step, incident) ?? ctx;
         outcome = await withTimeout(kind.run(runCtx, { ...step, params: params.data }, incident), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`));
       }
     } catch (e) {

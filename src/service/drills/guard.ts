@@ -88,3 +88,9 @@ const NEVER: StatusPagePort = {
 export function drillContext(ctx: AppContext, i: Incident, step: ClaimedStep): AppContext {
   return { ...ctx, chat: drillChat(ctx.chat, i, step), mailer: drillMailer(ctx.mailer, i), pager: drillPager(ctx.pager), statusPage: NEVER };
 }
+
+/** The scheduler's guard for drill incidents (app.ts hands it to the runner); real incidents pass. */
+export const drillStepGuard = {
+  withholds: (ctx: AppContext, step: ClaimedStep, i: Incident): string | undefined => (i.mode === 'drill' ? drillWithholds(ctx, step, i) : undefined),
+  context: (ctx: AppContext, step: ClaimedStep, i: Incident): AppContext => (i.mode === 'drill' ? drillContext(ctx, i, step) : ctx),
+};
