@@ -7,11 +7,12 @@
  * 2. A chain step of 60 SEV-1s declared together (the chain's Slack step at T+3s): arrival of
  *    each message at the stand-in − the step's due time (read from the store).
  * 3. 5,000 `post` steps due evenly over 10 s, planted in the store: arrival − due time.
- * Lost (never arrived) and doubled (arrived twice) are counted for 2 and 3.
+ * Lost (never arrived) and doubled (arrived twice) are counted for 2 and 3; for 3 also the
+ * runner's own start − due, the CPU each process used while it ran and the Slack calls it made.
  *
  * Knobs: BENCH_DECLARE_N (60), BENCH_BURST_N (60), BENCH_SPREAD_N (5000), BENCH_DATABASE_URL.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -68,6 +69,23 @@ async function declareVia(base: string, text: string): Promise<number> {
 const posts = (pred: (c: SlackCall) => boolean) => slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.error && pred(c));
 const mentions = (c: SlackCall, s: string) => JSON.stringify(c.args).includes(s);
 
+/**
+ * How many Slack posts so far match `pred`, looking only at calls that arrived since the last
+ * look: this process is also the Slack stand-in, and re-reading thousands of calls every 50 ms
+ * would take a core from the replicas being measured.
+ */
+function counter(pred: (c: SlackCall) => boolean): () => number {
+  let seen = 0;
+  let n = 0;
+  return () => {
+    for (; seen < slack.calls.length; seen++) {
+      const c = slack.calls[seen];
+      if (c.method === 'chat.postMessage' && !c.error && pred(c)) n++;
+    }
+    return n;
+  };
+}
+
 /** Waits until `done()` or `ms` passed, then a little longer for late duplicates. */
 async function settle(done: () => boolean, ms: number): Promise<void> {
   for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
@@ -96,11 +114,12 @@ for (const ch of slack.channels.filter((c) => c.name.includes('e2e-card'))) {
 // 2. BURST_N SEV-1s declared together: their chain step, seen at the stand-in.
 const burstTitles = Array.from({ length: BURST_N }, (_, i) => `E2E burst ${String(i).padStart(4, '0')}`);
 await Promise.all(burstTitles.map((t, i) => declareVia(bases[i % 2], `declare sev1 ${t}`)));
-const burstPosts = () => posts((c) => c.args.channel === SLACK_CHANNELS.engineering && mentions(c, 'E2E burst '));
-await settle(() => burstPosts().length >= BURST_N, CHAIN_DELAY_MS + 30_000);
+const isBurstPost = (c: SlackCall) => c.args.channel === SLACK_CHANNELS.engineering && mentions(c, 'E2E burst ');
+const burstSeen = counter(isBurstPost);
+await settle(() => burstSeen() >= BURST_N, CHAIN_DELAY_MS + 30_000);
 const dueRows = await store.query<{ title: string; due_at: Date }>(
   `SELECT i.title, s.due_at FROM steps s JOIN incidents i ON i.id = s.incident_id WHERE s.step_id = $1 AND i.title LIKE 'E2E burst %'`, [CHAIN_STEP]);
-const burst = lateness(dueRows.map((r) => ({ key: r.title, due: new Date(r.due_at).getTime() })), burstPosts(), (c) => burstTitles.find((t) => mentions(c, t)));
+const burst = lateness(dueRows.map((r) => ({ key: r.title, due: new Date(r.due_at).getTime() })), posts(isBurstPost), (c) => burstTitles.find((t) => mentions(c, t)));
 
 // 3. SPREAD_N post steps due evenly over 10 s, planted directly in the store (as another replica would).
 const holders = await Promise.all(Array.from({ length: 20 }, (_, k) => declaredIncident(store, { title: `E2E spread holder ${k}`, severity: 4, by: 'U0BENCH', at: new Date() })));
@@ -116,8 +135,36 @@ for (let k = 0; k < holders.length; k++) {
   await plantSteps(store, holders[k].id, plans);
 }
 const spreadPosts = () => posts((c) => mentions(c, 'e2e-spread-'));
-await settle(() => spreadPosts().length >= SPREAD_N, SPREAD_MS + 4000 + 30_000);
+const cpuBefore = cpuByRole();
+const callsBefore = slack.calls.length;
+const spreadSeen = counter((c) => mentions(c, 'e2e-spread-'));
+await settle(() => spreadSeen() >= SPREAD_N, SPREAD_MS + 4000 + 30_000);
+const cpuSpread = cpuByRole(cpuBefore);
+const byMethod = new Map<string, number>();
+for (const c of slack.calls.slice(callsBefore)) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1);
+const spreadCalls = [...byMethod].map(([m, n]) => `${m} ${n}`).join(', ');
 const spread = lateness(planted, spreadPosts(), (c) => JSON.stringify(c.args).match(/e2e-spread-(\d+)\./)?.[0].slice(0, -1));
+
+/** CPU seconds used so far (or since `since`) by each replica, this process (the Slack stand-in) and PostgreSQL, from /proc. */
+function cpuByRole(since?: Record<string, number>): Record<string, number> {
+  const ticks = (pid: number | string) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  const postgres = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      return readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres');
+    } catch {
+      return false;
+    }
+  });
+  const now: Record<string, number> = { 'replica a': ticks(replicas[0].child.pid!), 'replica b': ticks(replicas[1].child.pid!), 'bench + Slack stand-in': ticks(process.pid), PostgreSQL: postgres.reduce((a, d) => a + ticks(d), 0) };
+  return since ? Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (since[k] ?? 0)])) : now;
+}
 
 /** Arrival − due per key; lost (never arrived) and doubled (arrived more than once). */
 function lateness(due: { key: string; due: number }[], calls: SlackCall[], keyOf: (c: SlackCall) => string | undefined) {
@@ -142,12 +189,17 @@ console.log(`\ndrbot end-to-end benchmark — ${new Date().toISOString()} — no
 console.log(`declare → card posted (${card.n} declares in a row): p50 ${fmt(card.p50, 0)} ms, p99 ${fmt(card.p99, 0)} ms, max ${fmt(card.max, 0)} ms (target p99 ≤ 200 ms)`);
 console.log(`chain step of ${BURST_N} SEV-1s declared together, arrival − due: p50 ${fmt(burst.p50, 0)} ms, p99 ${fmt(burst.p99, 0)} ms, max ${fmt(burst.max, 0)} ms; lost ${burst.lost}, doubled ${burst.doubled} (target p99 ≤ 10 ms)`);
 console.log(`${SPREAD_N} steps over 10 s, arrival − due: p50 ${fmt(spread.p50, 0)} ms, p99 ${fmt(spread.p99, 0)} ms, max ${fmt(spread.max, 0)} ms; lost ${spread.lost}, doubled ${spread.doubled} (target p99 ≤ 10 ms)`);
+console.log(`CPU while the spread ran (${fmt((SPREAD_MS + 4000) / 1000, 0)}+ s, 2 cores): ${Object.entries(cpuSpread).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}`);
+console.log(`Slack calls while the spread ran: ${spreadCalls}`);
 console.log(`spread steps per replica: ${worker.map((w) => `${w.worker} ${w.n}`).join(', ')}`);
 console.log(`Slack stand-in violations: ${slack.violations.length}`);
 
 const starts = await store.query<{ late: number }>(`SELECT (result->>'lateMs')::float AS late FROM steps WHERE step_id = $1 AND status = 'done'`, [CHAIN_STEP]);
 const st = summary(starts.map((r) => r.late));
 console.log(`burst: step start − due (the runner's own record): p50 ${fmt(st.p50, 0)} ms, p99 ${fmt(st.p99, 0)} ms`);
+const spreadStarts = await store.query<{ late: number }>(`SELECT (result->>'lateMs')::float AS late FROM steps WHERE step_id LIKE 'spread-%' AND status = 'done'`);
+const sst = summary(spreadStarts.map((r) => r.late));
+console.log(`spread: step start − due (the runner's own record): p50 ${fmt(sst.p50, 0)} ms, p99 ${fmt(sst.p99, 0)} ms`);
 for (const r of replicas) r.child.kill('SIGTERM');
 await store.close();
 await slack.close();

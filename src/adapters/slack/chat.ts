@@ -4,6 +4,7 @@ import { MAX_RETRY_AFTER_MS } from '../../core/retryAfter.ts';
 import type { Message } from '../../core/message.ts';
 import { ChatError, TransientError, type ChatPort } from '../../ports.ts';
 import { escapeMrkdwn, inertText, toSlackMessage } from './blocks.ts';
+import { keepAliveFetch } from './fetch.ts';
 import { toSlackModal } from './forms.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -15,6 +16,7 @@ export function createSlackClient(token: string, slackApiUrl: string): WebClient
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
     timeout: 10_000,
+    fetch: keepAliveFetch(),
   });
 }
 

@@ -1,0 +1,39 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/**
+ * The Web API client's `fetch`, on node:http with kept-alive connections. Node's built-in fetch
+ * (undici behind web streams) cost ~1 ms of CPU a call here, most of a chain step's own work;
+ * this costs a fraction of it (README "Performance"). Bodies drbot sends are strings; anything
+ * else (a file upload's form) goes to the built-in fetch.
+ */
+export function keepAliveFetch(): typeof fetch {
+  const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 50 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 50 }) };
+  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    const body = init.body;
+    if ((body != null && typeof body !== 'string') || input instanceof Request || !(url.protocol in agents)) return fetch(input, init);
+    const mod = url.protocol === 'https:' ? https : http;
+    return new Promise<Response>((resolve, reject) => {
+      const req = mod.request(url, { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, agent: agents[url.protocol as 'http:'], signal: init.signal ?? undefined }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+          const status = res.statusCode ?? 0;
+          resolve({
+            status, statusText: res.statusMessage ?? '', ok: status >= 200 && status < 300, url: url.href, headers, redirected: false,
+            text: async () => buf.toString('utf8'),
+            json: async () => JSON.parse(buf.toString('utf8')),
+            arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),
+          } as Response);
+        });
+      });
+      req.on('error', reject);
+      req.end(body ?? undefined);
+    });
+  }) as typeof fetch;
+}

@@ -1,0 +1,97 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSlackClient, SlackChat } from '../../src/adapters/slack/chat.ts';
+import { keepAliveFetch } from '../../src/adapters/slack/fetch.ts';
+import { textMessage } from '../../src/core/message.ts';
+import { TransientError } from '../../src/ports.ts';
+
+/** A real HTTP server that records what it got and answers with `answer`. */
+async function server(answer: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void) {
+  const seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  let connections = 0;
+  const srv = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+      answer(req, body, res);
+    });
+  });
+  srv.on('connection', () => connections++);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  closers.push(() => new Promise<void>((r) => {
+    srv.closeAllConnections();
+    srv.close(() => r());
+  }));
+  return { url, seen, connections: () => connections };
+}
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+describe('keepAliveFetch (the Slack Web API client\'s fetch)', () => {
+  it('sends the method, headers and body as given (with their length) and reads the answer as a Response', async () => {
+    const s = await server((_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-OAuth-Scopes': 'chat:write' });
+      res.end(JSON.stringify({ ok: true, ts: '1.2' }));
+    });
+    const res = await keepAliveFetch()(`${s.url}/api/chat.postMessage`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'Bearer xoxb-1' }, body: 'channel=C1&text=h%C3%A9',
+    });
+    expect(s.seen[0]).toMatchObject({ method: 'POST', url: '/api/chat.postMessage', body: 'channel=C1&text=h%C3%A9' });
+    expect(s.seen[0].headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer xoxb-1', 'content-length': '23' });
+    expect(s.seen[0].headers['transfer-encoding']).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(res.ok).toBe(true);
+    expect(res.url).toBe(`${s.url}/api/chat.postMessage`);
+    expect(res.headers.get('x-oauth-scopes')).toBe('chat:write');
+    expect(res.headers.get('Content-Type')).toBe('application/json');
+    expect(await res.json()).toEqual({ ok: true, ts: '1.2' });
+  });
+
+  it('keeps the connection: calls one after another share one TCP connection', async () => {
+    const s = await server((_req, _body, res) => res.end('{"ok":true}'));
+    const f = keepAliveFetch();
+    for (let i = 0; i < 5; i++) expect(await (await f(`${s.url}/api/auth.test`, { method: 'POST', body: 'x=1' })).text()).toBe('{"ok":true}');
+    expect(s.seen).toHaveLength(5);
+    expect(s.connections()).toBe(1);
+  });
+
+  it('gives up when its signal aborts (the client\'s timeout), and the call fails instead of hanging', async () => {
+    const s = await server(() => undefined); // never answers
+    const started = Date.now();
+    const e = await keepAliveFetch()(`${s.url}/api/chat.postMessage`, { method: 'POST', body: 'x=1', signal: AbortSignal.timeout(200) }).catch((x: unknown) => x);
+    expect((e as Error).name).toBe('AbortError');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a body that is not a string (a file upload\'s form) goes through the built-in fetch, intact', async () => {
+    const s = await server((_req, _body, res) => res.end('{"ok":true}'));
+    const form = new FormData();
+    form.set('filename', 'pir.md');
+    const res = await keepAliveFetch()(`${s.url}/api/files.upload`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    expect(s.seen[0].headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(s.seen[0].body).toContain('pir.md');
+  });
+
+  it('through SlackChat: a 503 is a TransientError (worth another try), a refused connection too', async () => {
+    const s = await server((_req, _body, res) => {
+      res.writeHead(503);
+      res.end('down for maintenance');
+    });
+    const chat = new SlackChat(createSlackClient('xoxb-test', `${s.url}/api/`));
+    await expect(chat.post('C1', textMessage(['Lagos region unreachable']))).rejects.toBeInstanceOf(TransientError);
+
+    const closed = await server(() => undefined);
+    await closers.pop()!();
+    const gone = new SlackChat(createSlackClient('xoxb-test', `${closed.url}/api/`));
+    const e = await gone.post('C1', textMessage(['Lagos region unreachable'])).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as Error).message).toMatch(/ECONNREFUSED/);
+  });
+});
