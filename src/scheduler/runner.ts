@@ -288,6 +288,8 @@ export class StepRunner {
       incidentId: step.incidentId, event, plant, touch: step.source !== 'system',
     });
     if (written) opts.onFinished?.(step.incidentId, event.text);
+    // Follow-ups were committed after this pass looked for what is next: look again.
+    if (written && plant.length) this.wake();
     if (!written) ctx.log.warn({ step: step.stepId, incident: step.incidentId }, 'lost the lease before finishing; another worker re-ran this step');
     ctx.metrics.steps.inc({ kind: step.kind, outcome: outcome.status });
   }
@@ -316,13 +318,12 @@ export class StepRunner {
         await this.yieldToRequests();
         const batch = await this.runBatch(this.opts.aheadMs);
         ran = batch.claimed;
-        // A full batch: claim the next while these outcomes commit. Otherwise settle and redraw cards.
-        if (ran < this.opts.batch) {
-          await batch.written;
-          this.afterPassInBackground();
-        } else {
-          batch.written.catch((e) => this.ctx.log.error({ err: e }, 'writing step outcomes failed; their leases run out and they run again'));
-        }
+        // The next claim does not wait for these outcomes to commit (a claimed step keeps its lease
+        // until its outcome is written, so nothing runs twice); cards are redrawn once they are in.
+        const full = ran >= this.opts.batch;
+        batch.written.then(() => {
+          if (!full) this.afterPassInBackground();
+        }, (e) => this.ctx.log.error({ err: e }, 'writing step outcomes failed; their leases run out and they run again'));
       } catch (e) {
         this.ctx.metrics.errors.inc({ where: 'scheduler' });
         this.ctx.log.error({ err: e }, 'scheduler pass failed');
