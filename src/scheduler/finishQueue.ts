@@ -1,10 +1,8 @@
 import type { TimelineEvent } from '../core/incident.ts';
 import type { StepPlan } from '../core/steps.ts';
-import type { Db } from '../store/db.ts';
-import { appendTimelineMany } from '../store/sql/appendTimelineMany.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import { finishSteps, type FinishRow } from '../store/sql/finishSteps.ts';
 import { plantSteps } from '../store/sql/plantSteps.ts';
-import { touchIncidents } from '../store/sql/touchIncidents.ts';
 import { isStoreUnavailable } from '../store/unavailable.ts';
 
 /** One step's outcome as written: the done mark, its timeline entry, follow-ups, a card redraw. */
@@ -42,14 +40,14 @@ export class FinishQueue {
     while (this.queued.length) {
       const batch = this.queued.splice(0);
       try {
-        const written = await this.db.transaction(async (tx) => {
-          const held = await finishSteps(tx, batch.map((b) => b.item.row));
-          const kept = batch.map((b) => b.item).filter((i) => held.has(i.row.id));
-          await appendTimelineMany(tx, kept.map((i) => ({ incidentId: i.incidentId, event: i.event })));
-          for (const i of kept) if (i.plant.length) await plantSteps(tx, i.incidentId, i.plant);
-          await touchIncidents(tx, kept.filter((i) => i.touch).map((i) => i.incidentId));
+        const items = batch.map((b) => b.item);
+        const write = async (q: Queryable) => {
+          const held = await finishSteps(q, items.map((i) => ({ ...i.row, timeline: { incidentId: i.incidentId, event: i.event }, touch: i.touch ? i.incidentId : undefined })));
+          for (const i of items) if (i.plant.length && held.has(i.row.id)) await plantSteps(q, i.incidentId, i.plant);
           return held;
-        });
+        };
+        // Outcomes alone are one statement (its own transaction); follow-ups to plant share a transaction with them.
+        const written = items.some((i) => i.plant.length) ? await this.db.transaction(write) : await write(this.db);
         batch.forEach((b) => b.resolve(written.has(b.item.row.id)));
       } catch (e) {
         if (isStoreUnavailable(e) && !this.stopping) {

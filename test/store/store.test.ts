@@ -109,6 +109,31 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(await claimDueSteps(db, { worker: 'w3', now: plus(99_000), leaseMs: 1000, limit: 1 })).toEqual([]);
   });
 
+  it('an outcome\'s timeline entry and card mark are written with its done mark, and not at all when the lease was lost', async () => {
+    const i = await newIncident();
+    const other = await newIncident('Accra down');
+    await plantSteps(db, other.id, [step('c', -1)]);
+    await plantSteps(db, i.id, [step('a', 0), step('b', 0)]);
+    // w1 holds c briefly and a, b for a minute; w2 takes c over once w1's short lease ran out.
+    const [c] = await claimDueSteps(db, { worker: 'w1', now: t0, leaseMs: 1000, limit: 1 });
+    const [a, b] = await claimDueSteps(db, { worker: 'w1', now: t0, leaseMs: 60_000, limit: 2 });
+    expect([c.stepId, a.stepId, b.stepId]).toEqual(['c', 'a', 'b']);
+    expect((await claimDueSteps(db, { worker: 'w2', now: plus(1001), leaseMs: 60_000, limit: 3 })).map((s) => s.stepId)).toEqual(['c']);
+    const before = { i: (await getIncident(db, i.id))!.version, other: (await getIncident(db, other.id))!.version };
+    const entry = (id: number, text: string) => ({ incidentId: id, event: { type: 'step' as const, at: plus(1500), actor: 'drbot', text, data: { n: 1 } } });
+    const byId = { a, b, c };
+    const held = await finishSteps(db, [
+      { ...done(byId.a.id, 'w1', {}), timeline: entry(i.id, 'a: sent'), touch: i.id },
+      { ...done(byId.b.id, 'w1', {}), timeline: entry(i.id, 'b: sent'), touch: i.id },
+      { ...done(byId.c.id, 'w1', {}), timeline: entry(other.id, 'c: sent'), touch: other.id },
+    ]);
+    expect(held).toEqual(new Set([byId.a.id, byId.b.id]));
+    expect((await listTimeline(db, i.id)).slice(1).map((e) => [e.text, e.data])).toEqual([['a: sent', { n: 1 }], ['b: sent', { n: 1 }]]);
+    expect((await listTimeline(db, other.id)).slice(1)).toEqual([]);
+    expect((await getIncident(db, i.id))!.version).toBe(before.i + 1);
+    expect((await getIncident(db, other.id))!.version).toBe(before.other);
+  });
+
   it('a retry puts the step back with its error and a later due time', async () => {
     const i = await newIncident();
     await plantSteps(db, i.id, [step('a', 0)]);
