@@ -79,6 +79,15 @@ describe('keepAliveFetch (the Slack Web API client\'s fetch)', () => {
     expect(s.seen[0].body).toContain('pir.md');
   });
 
+  it('with a proxy in the environment every call goes through the built-in fetch (which can honour it)', async () => {
+    const s = await server((_req, _body, res) => res.end('{"ok":true}'));
+    await keepAliveFetch({})(`${s.url}/api/auth.test`, { method: 'POST', body: 'x=1', headers: new Headers({ 'X-Case': 'headers object' }) });
+    await keepAliveFetch({ HTTPS_PROXY: 'http://proxy.internal:3128', NO_PROXY: '127.0.0.1' })(`${s.url}/api/auth.test`, { method: 'POST', body: 'x=1' });
+    // Node's fetch says what it is with fetch metadata headers; node:http sends none.
+    expect(s.seen.map((r) => r.headers['sec-fetch-mode'])).toEqual([undefined, 'cors']);
+    expect(s.seen[0].headers['x-case']).toBe('headers object');
+  });
+
   it('through SlackChat: a 503 is a TransientError (worth another try), a refused connection too', async () => {
     const s = await server((_req, _body, res) => {
       res.writeHead(503);
