@@ -2,10 +2,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMailer } from '../../src/adapters/email/index.ts';
 import { NotConfigured, TransientError } from '../../src/ports.ts';
-import { servers, smtpError, startSmtp } from '../standins/smtp.ts';
+import { smtpError, startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  await closeSmtpServers();
 });
 
 async function failure(p: Promise<unknown>): Promise<Error> {

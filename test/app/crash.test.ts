@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
-import { startSmtp, servers, type Received } from '../standins/smtp.ts';
+import { startSmtp, type Received, closeSmtpServers } from '../standins/smtp.ts';
 import { testConfigDir } from '../helpers/configDir.ts';
 import { openTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
-import { DrbotProcess } from '../helpers/spawnDrbot.ts';
+import { DrbotProcess, killAll } from '../helpers/spawnDrbot.ts';
 
 const EMAILS = 6;
 /** `scheduler.late_after` below: a step that starts this long after it fell due is marked late. */
@@ -30,11 +30,8 @@ describe('a real drbot process killed mid-chain (SIGKILL) and started again on t
   const procs: DrbotProcess[] = [];
   let db: TestDb;
   afterEach(async () => {
-    for (const p of procs.splice(0)) {
-      p.kill('SIGKILL');
-      await p.exited;
-    }
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await killAll(procs);
+    await closeSmtpServers();
     await db?.close();
   });
 

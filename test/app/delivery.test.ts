@@ -5,7 +5,7 @@ import { getIncident } from '../../src/store/sql/getIncident.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { testApp } from '../helpers/app.ts';
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
-import { servers, startSmtp } from '../standins/smtp.ts';
+import { startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 
 const min = 60_000;
 const ROUTING_KEY = 'R0UTINGKEY0123456789012345678901';
@@ -17,7 +17,7 @@ describe('the chain against PagerDuty (TLS stand-in, checked against the Events 
     pd?.assertNoViolations();
     await t?.close();
     await pd?.close?.();
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeSmtpServers();
   });
 
   async function start() {

@@ -7,7 +7,7 @@ import { testApp } from '../helpers/app.ts';
 import { testConfigDir } from '../helpers/configDir.ts';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github/server.ts';
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
-import { servers, startSmtp } from '../standins/smtp.ts';
+import { startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 import { startStatusPageStandIn, type StatusPageStandIn } from '../standins/statuspage/server.ts';
 
 const T0 = new Date('2026-11-24T09:00:00Z').getTime(); // 10:00 WAT
@@ -38,7 +38,7 @@ describe('a compressed communication drill against the stand-ins (manual clock)'
     await pd?.close?.();
     await gh?.close();
     await sp?.close();
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeSmtpServers();
   });
 
   async function start() {

@@ -17,7 +17,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../standins/github/serve
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
 import { startRoute53StandIn, type Route53StandIn, type RRSet } from '../standins/route53/server.ts';
 import { startSlackStandIn, type SlackCall, type SlackStandIn } from '../standins/slack/server.ts';
-import { servers, startSmtp } from '../standins/smtp.ts';
+import { startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 import { awsCredentials, failoverRecords, HC, runbookEdits, weightedRecords, ZONE } from './runbookFixtures.ts';
 
 const T0 = new Date('2026-11-24T09:00:00Z').getTime(); // 10:00 WAT
@@ -61,7 +61,7 @@ describe('a DNS failover drill end to end against the stand-ins (manual clock)',
     await aws?.close();
     await pd?.close?.();
     await gh?.close();
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeSmtpServers();
   });
 
   async function start() {

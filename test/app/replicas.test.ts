@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { PagerDutyStandIn } from '../standins/pagerduty/server.ts';
 import { startSlackStandIn, type SlackStandIn } from '../standins/slack/server.ts';
-import { servers, startSmtp } from '../standins/smtp.ts';
+import { startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 import { slackConfigDir, SLACK_CHANNELS } from '../helpers/configDir.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { slackApp } from '../helpers/slackApp.ts';
@@ -18,7 +18,7 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
   const apps: S[] = [];
   afterEach(async () => {
     for (const a of apps.splice(0)) await a.close();
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeSmtpServers();
     slack?.assertNoViolations();
     await slack?.close();
     await db?.close();

@@ -10,7 +10,7 @@ import type { TestDb } from '../helpers/db.ts';
 import { OwnPostgres } from '../helpers/ownPostgres.ts';
 import { slackApp } from '../helpers/slackApp.ts';
 import { startSlackStandIn } from '../standins/slack/server.ts';
-import { servers, startSmtp } from '../standins/smtp.ts';
+import { servers, startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 
 
 /**
@@ -22,7 +22,7 @@ describe('a standby drbot in a second region', () => {
   const cleanups: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await Promise.resolve().then(c).catch(() => undefined);
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeSmtpServers();
   });
 
   it('answers reads as "standby, read-only", runs no steps, and takes over every pending step once when promoted', { timeout: 120_000 }, async () => {

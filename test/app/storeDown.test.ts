@@ -12,7 +12,7 @@ import { OwnPostgres } from '../helpers/ownPostgres.ts';
 import type { TestDb } from '../helpers/db.ts';
 import { slackApp } from '../helpers/slackApp.ts';
 import { DrbotProcess } from '../helpers/spawnDrbot.ts';
-import { servers, startSmtp } from '../standins/smtp.ts';
+import { startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 
 const TOKEN = 'alerts-token-0123456789abcdef';
 
@@ -21,7 +21,7 @@ describe('when the store is down (a PostgreSQL of the test\'s own, stopped and s
   const cleanups: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeSmtpServers();
   });
 
   async function setup(o: { smtp?: Parameters<typeof startSmtp>[0] } = {}) {

@@ -2,10 +2,10 @@ import { until } from '../helpers/until.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { listTimeline } from '../../src/store/sql/listTimeline.ts';
-import { servers, startSmtp } from '../standins/smtp.ts';
+import { startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 import { testConfigDir } from '../helpers/configDir.ts';
 import { openTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
-import { DrbotProcess } from '../helpers/spawnDrbot.ts';
+import { DrbotProcess, killAll } from '../helpers/spawnDrbot.ts';
 
 
 /**
@@ -17,11 +17,8 @@ describe('a replica killed mid-send: the other takes its step over', () => {
   const procs: DrbotProcess[] = [];
   let db: TestDb;
   afterEach(async () => {
-    for (const p of procs.splice(0)) {
-      p.kill('SIGKILL');
-      await p.exited;
-    }
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await killAll(procs);
+    await closeSmtpServers();
     await db?.close();
   });
 

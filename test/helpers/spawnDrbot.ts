@@ -53,3 +53,11 @@ export class DrbotProcess {
     this.child.kill(signal);
   }
 }
+
+/** Kills every process in `procs` (SIGKILL, as a crash would) and waits for each to be gone; empties the list. */
+export async function killAll(procs: DrbotProcess[]): Promise<void> {
+  for (const p of procs.splice(0)) {
+    p.kill('SIGKILL');
+    await p.exited;
+  }
+}

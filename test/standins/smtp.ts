@@ -20,6 +20,11 @@ export interface Received {
 /** Every server started, so a test file can close them all after each test. */
 export const servers: SMTPServer[] = [];
 
+/** Closes every SMTP server started so far (for a test file's afterEach). */
+export async function closeSmtpServers(): Promise<void> {
+  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
+}
+
 export const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
 export async function startSmtp(o: {
