@@ -27,10 +27,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY . .
-RUN npx tsc -p tsconfig.build.json \
- && mkdir -p dist/store/migrations \
- && cp src/store/migrations/*.sql dist/store/migrations/ \
- && node dist/store/buildTemplate.js
+# The project's own build (package.json "build"): tsc, the migrations, the bundled dist/main.js
+# (scripts/bundle.mjs) and the prebuilt PGlite data dir.
+RUN npm run build
 
 # The default config folder (the repository's own), checked with the compiled code so that an
 # image is never built around a config it would refuse at start.

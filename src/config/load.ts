@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Chains } from '../core/chain.ts';
 import { declare } from '../core/incident.ts';
 import { SEVERITIES } from '../core/severity.ts';
@@ -18,8 +17,7 @@ import type { Runbook } from '../core/runbook.ts';
 import type { DrillScenario } from '../core/drill.ts';
 import type { Template } from '../templates/engine.ts';
 import { loadDrillReportTemplate, loadDrills } from './drills.ts';
-
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PROJECT_ROOT } from '../shippedFiles.ts';
 
 /** Everything in the config folder, validated. */
 export interface Config {

@@ -4,7 +4,10 @@
  * when a quarter has passed without any drill. Each notice has a key, so it is posted once.
  */
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMonths, format, parseISO } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { addMonths } from 'date-fns/addMonths';
+import { format } from 'date-fns/format';
+import { parseISO } from 'date-fns/parseISO';
 
 export interface PlannedDrill {
   /** `YYYY-MM-DD` in the configured time zone. */

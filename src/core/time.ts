@@ -3,7 +3,7 @@
  * daylight saving included, comes from the runtime's time zone data).
  */
 import { TZDate, tzName } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 
 /**
  * The text depends only on the minute: a card shows many times, mostly the same few minutes, and

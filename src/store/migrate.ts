@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MIGRATIONS_DIR } from '../shippedFiles.ts';
 import type { Db } from './db.ts';
 
-// Next to this file in src/ and in dist/ (the build copies the .sql files).
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 // Any constant will do; it only has to be the same on every replica.
 const MIGRATION_LOCK = 7_310_401;
 

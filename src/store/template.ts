@@ -1,19 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
+import { PGLITE_TEMPLATE } from '../shippedFiles.ts';
 import { fromPglite, PGLITE_START_PARAMS } from './fromPglite.ts';
 import { migrate } from './migrate.ts';
 
 /**
  * PGlite is slow to create a data dir (initdb in WASM: seconds, ~900 MiB peak) and fast to
  * open one. The build (`npm run build`) migrates a fresh database once and writes its dump
- * (`dumpDataDir('gzip')`, a gzipped tar) next to this file. A first start unpacks it into the
- * empty data dir, then opens it like any other (the way graphile-worker clones a template
+ * (`dumpDataDir('gzip')`, a gzipped tar) to PGLITE_TEMPLATE in dist/store/. A first start
+ * unpacks it into the empty data dir, then opens it like any other (the way graphile-worker clones a template
  * database) and migrates: nothing to do unless the dump is older than the migrations.
  */
-export const PGLITE_TEMPLATE = fileURLToPath(new URL('./pglite-template.tar.gz', import.meta.url));
 
 const MARKER = 'PG_VERSION';
 

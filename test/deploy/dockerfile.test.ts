@@ -28,11 +28,12 @@ describe('Dockerfile', () => {
     expect(new Set(froms.map((f) => f.getImageTag())).size).toBe(1);
   });
 
-  it('builds with the full dependency set and compiles src/ to dist/ with tsconfig.build.json', () => {
+  it('builds with the full dependency set and the project\'s own build (tsc, migrations, bundle, template)', () => {
     const build = all[0].map((i) => i.getArgumentsContent() ?? '').join('\n');
     expect(build).toMatch(/npm ci\b/);
-    expect(build).toContain('tsc -p tsconfig.build.json');
-    expect(build).toContain('dist/store/migrations');
+    expect(build).toMatch(/npm run build\b/);
+    const script = JSON.parse(read(join(ROOT, 'package.json'))).scripts.build as string;
+    for (const step of ['tsc -p tsconfig.build.json', 'dist/store/migrations', 'scripts/bundle.mjs', 'dist/store/buildTemplate.js']) expect(script).toContain(step);
     expect(existsSync(join(ROOT, 'tsconfig.build.json'))).toBe(true);
   });
 
@@ -109,7 +110,7 @@ describe('.dockerignore', () => {
 
   it('lets in everything the Dockerfile builds from, the default config included', () => {
     const allowed = new Set(lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, '')));
-    for (const need of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', ...configEntries()]) {
+    for (const need of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts', ...configEntries()]) {
       expect(allowed, `.dockerignore must let in ${need}`).toContain(need);
     }
   });

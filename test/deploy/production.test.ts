@@ -38,6 +38,8 @@ describe('the production install', () => {
     for (const f of readdirSync(join(ROOT, 'src', 'store', 'migrations')).filter((f) => f.endsWith('.sql'))) {
       copyFileSync(join(ROOT, 'src', 'store', 'migrations', f), join(app, 'dist', 'store', 'migrations', f));
     }
+    // The bundled dist/main.js (package.json "build"): what it leaves out must be a production dependency.
+    await run(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), join(app, 'dist')], { cwd: ROOT });
     for (const dev of ['typescript', 'vitest', 'dockerfile-ast']) expect(existsSync(join(app, 'node_modules', dev)), `${dev} must not be installed`).toBe(false);
 
     // The image's command and environment; stdin is closed as in a container without -i.
