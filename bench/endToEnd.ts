@@ -197,6 +197,9 @@ console.log(`Slack stand-in violations: ${slack.violations.length}`);
 const starts = await store.query<{ late: number }>(`SELECT (result->>'lateMs')::float AS late FROM steps WHERE step_id = $1 AND status = 'done'`, [CHAIN_STEP]);
 const st = summary(starts.map((r) => r.late));
 console.log(`burst: step start − due (the runner's own record): p50 ${fmt(st.p50, 0)} ms, p99 ${fmt(st.p99, 0)} ms`);
+// How bunched the burst was: its due times, and the stand-in's arrivals (one process, one call at a time).
+const span = (xs: number[]) => (xs.length ? Math.max(...xs) - Math.min(...xs) : NaN);
+console.log(`burst: due times within ${fmt(span(dueRows.map((r) => new Date(r.due_at).getTime())), 0)} ms; calls reached the stand-in within ${fmt(span(posts(isBurstPost).map((c) => c.at)), 0)} ms`);
 const spreadStarts = await store.query<{ late: number }>(`SELECT (result->>'lateMs')::float AS late FROM steps WHERE step_id LIKE 'spread-%' AND status = 'done'`);
 const sst = summary(spreadStarts.map((r) => r.late));
 console.log(`spread: step start − due (the runner's own record): p50 ${fmt(sst.p50, 0)} ms, p99 ${fmt(sst.p99, 0)} ms`);

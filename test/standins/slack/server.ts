@@ -153,12 +153,15 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Stamped first: reading the body and checking it against the API description take time
+    // that is the stand-in's, not the caller's.
+    const at = (opts.now ?? Date.now)();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname)?.[1];
     if (!method) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not a Web API path');
     const parsed = parseSlackRequest(method, url.searchParams, req.headers, await readBody(req));
     const checked = validateSlackCall(method, parsed.args);
-    const call: SlackCall = { method, args: checked.args, at: (opts.now ?? Date.now)() };
+    const call: SlackCall = { method, args: checked.args, at };
     calls.push(call);
     const problems = [...parsed.problems, ...checked.violations];
     if (!parsed.token && isKnownMethod(method)) problems.push(`${method}: no token (send Authorization: Bearer, or a 'token' form field)`);
