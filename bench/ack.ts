@@ -11,7 +11,7 @@ import pg from 'pg';
 import { slackConfigDir, SLACK_CHANNELS } from '../test/helpers/configDir.ts';
 import { postToDrbot, slashCommandBody, triggerId } from '../test/helpers/slackRequests.ts';
 import { startSlackStandIn } from '../test/standins/slack/server.ts';
-import { fmt, load, startChild, summary } from './lib.ts';
+import { drbotEntry, fmt, load, startChild, summary } from './lib.ts';
 
 const SECRET = 'bench-signing-secret-0001';
 const STATUS_N = Number(process.env.BENCH_STATUS_N ?? 1000);
@@ -26,7 +26,7 @@ await admin.connect();
 await admin.query(`CREATE SCHEMA ${schema}`);
 
 const common = { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, PORT: '0', LOG_LEVEL: 'info' };
-const drbot = await startChild(['src/main.ts'], {
+const drbot = await startChild([drbotEntry()], {
   ...common, DATABASE_URL: `${DB_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
   DRBOT_CONFIG_DIR: slackConfigDir({ 'drbot.yml': (d) => ({ ...d, duplicate_window: '0s' }) }), DRBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-')),
 }, /"port":(\d+)[^\n]*drbot started/);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:e2e`: drbot measured where people see it — at the Slack stand-in — with two
- * replicas (each `src/main.ts` on the same PostgreSQL schema) sharing the work.
+ * replicas (each the build, `dist/main.js`, on the same PostgreSQL schema) sharing the work.
  *
  * 1. Declare → channel created → card posted: declares sent one after another (signed HTTP,
  *    alternating replicas); from the request leaving to the card arriving at the stand-in.
@@ -25,7 +25,7 @@ import { plantSteps } from '../src/store/sql/plantSteps.ts';
 import { slackConfigDir, SLACK_CHANNELS } from '../test/helpers/configDir.ts';
 import { postToDrbot, slashCommandBody, triggerId } from '../test/helpers/slackRequests.ts';
 import { startSlackStandIn, type SlackCall } from '../test/standins/slack/server.ts';
-import { fmt, startChild, summary } from './lib.ts';
+import { drbotEntry, fmt, startChild, summary } from './lib.ts';
 
 const SECRET = 'bench-signing-secret-0001';
 const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 60);
@@ -53,7 +53,7 @@ const env = {
   SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, PORT: '0', LOG_LEVEL: 'warn',
   DATABASE_URL: `${DB_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, DRBOT_CONFIG_DIR: configDir,
 };
-const replicas = await Promise.all(['a', 'b'].map((name) => startChild(['src/main.ts'], {
+const replicas = await Promise.all(['a', 'b'].map((name) => startChild([drbotEntry()], {
   ...env, LOG_LEVEL: 'info', DRBOT_INSTANCE_ID: `e2e-${name}`, DRBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-e2e-')),
 }, /"port":(\d+)[^\n]*drbot started/)));
 const bases = replicas.map((r) => `http://127.0.0.1:${r.match[1]}`);

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -30,9 +32,27 @@ export async function load(count: number, concurrency: number, fn: (i: number) =
   return { latencies, wallMs: performance.now() - started };
 }
 
+/**
+ * What a benchmark starts as drbot: the build `npm start` runs (dist/main.js), as production does.
+ * Refused when a file in src/ is newer than the build, which would measure old code as new: run
+ * `npm run build` first. `BENCH_FROM_SOURCE=1` runs src/main.ts through tsx instead (it costs
+ * ~0.1 ms more CPU a request: README "Performance").
+ */
+export function drbotEntry(): string {
+  if (process.env.BENCH_FROM_SOURCE === '1') return 'src/main.ts';
+  const built = join(ROOT, 'dist', 'main.js');
+  if (!existsSync(built)) throw new Error('no dist/main.js: run `npm run build` first (or BENCH_FROM_SOURCE=1)');
+  const builtAt = statSync(built).mtimeMs;
+  const newer = readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && statSync(join(e.parentPath, e.name)).mtimeMs > builtAt);
+  if (newer.length) throw new Error(`src/ changed after the build (${newer[0].name}…): run \`npm run build\` first (or BENCH_FROM_SOURCE=1)`);
+  return 'dist/main.js';
+}
+
 /** A child process that prints `ready on <port>` (or whose stdout matches `ready`). */
 export async function startChild(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = args[0]?.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...loader, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
