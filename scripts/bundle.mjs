@@ -1,9 +1,9 @@
-// Build step (`npm run build`, after tsc): dist/main.js, with a few lazily loaded chunks beside it: drbot's own modules and
-// the libraries every start loads, bundled by esbuild. Node then reads and links one file
-// instead of ~650 modules (date-fns and zod alone are ~400), which was half of a warm start
-// (README "Performance"). Everything else stays a normal import from node_modules: PGlite (its
-// WASM and data files sit beside its code), pino (worker files), and the SDKs and drivers that
-// are loaded only when their integration is configured.
+// Build step (`npm run build`, after tsc): dist/main.js, bundled by esbuild — drbot's own
+// modules and the libraries every start loads — with a few lazily loaded chunks beside it.
+// Node then reads and links one file instead of ~650 modules (date-fns and zod alone were
+// ~400), which was half of a warm start (README "Performance"). Everything else stays a normal
+// import from node_modules: PGlite (its WASM and data files sit beside its code), pino (worker
+// files), and the SDKs and drivers that are loaded only when their integration is configured.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';

@@ -6,13 +6,12 @@ import { PGLITE_TEMPLATE } from '../shippedFiles.ts';
 import { fromPglite, PGLITE_START_PARAMS } from './fromPglite.ts';
 import { migrate } from './migrate.ts';
 
-/**
- * PGlite is slow to create a data dir (initdb in WASM: seconds, ~900 MiB peak) and fast to
- * open one. The build (`npm run build`) migrates a fresh database once and writes its dump
- * (`dumpDataDir('gzip')`, a gzipped tar) to PGLITE_TEMPLATE in dist/store/. A first start
- * unpacks it into the empty data dir, then opens it like any other (the way graphile-worker clones a template
- * database) and migrates: nothing to do unless the dump is older than the migrations.
- */
+// PGlite is slow to create a data dir (initdb in WASM: seconds, ~900 MiB peak) and fast to
+// open one. The build (`npm run build`) migrates a fresh database once and writes its dump
+// (`dumpDataDir('gzip')`, a gzipped tar) to PGLITE_TEMPLATE in dist/store/. A first start
+// unpacks it into the empty data dir, then opens it like any other (the way graphile-worker
+// clones a template database) and migrates: nothing to do unless the dump is older than the
+// migrations.
 
 const MARKER = 'PG_VERSION';
 

@@ -10,7 +10,7 @@ import type { TestDb } from '../helpers/db.ts';
 import { OwnPostgres } from '../helpers/ownPostgres.ts';
 import { slackApp } from '../helpers/slackApp.ts';
 import { startSlackStandIn } from '../standins/slack/server.ts';
-import { servers, startSmtp, closeSmtpServers } from '../standins/smtp.ts';
+import { startSmtp, closeSmtpServers } from '../standins/smtp.ts';
 
 
 /**

@@ -121,13 +121,12 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect((await claimDueSteps(db, { worker: 'w2', now: plus(1001), leaseMs: 60_000, limit: 3 })).map((s) => s.stepId)).toEqual(['c']);
     const before = { i: (await getIncident(db, i.id))!.version, other: (await getIncident(db, other.id))!.version };
     const entry = (id: number, text: string) => ({ incidentId: id, event: { type: 'step' as const, at: plus(1500), actor: 'drbot', text, data: { n: 1 } } });
-    const byId = { a, b, c };
     const held = await finishSteps(db, [
-      { ...done(byId.a.id, 'w1', {}), timeline: entry(i.id, 'a: sent'), touch: i.id },
-      { ...done(byId.b.id, 'w1', {}), timeline: entry(i.id, 'b: sent'), touch: i.id },
-      { ...done(byId.c.id, 'w1', {}), timeline: entry(other.id, 'c: sent'), touch: other.id },
+      { ...done(a.id, 'w1', {}), timeline: entry(i.id, 'a: sent'), touch: i.id },
+      { ...done(b.id, 'w1', {}), timeline: entry(i.id, 'b: sent'), touch: i.id },
+      { ...done(c.id, 'w1', {}), timeline: entry(other.id, 'c: sent'), touch: other.id },
     ]);
-    expect(held).toEqual(new Set([byId.a.id, byId.b.id]));
+    expect(held).toEqual(new Set([a.id, b.id]));
     expect((await listTimeline(db, i.id)).slice(1).map((e) => [e.text, e.data])).toEqual([['a: sent', { n: 1 }], ['b: sent', { n: 1 }]]);
     expect((await listTimeline(db, other.id)).slice(1)).toEqual([]);
     expect((await getIncident(db, i.id))!.version).toBe(before.i + 1);
