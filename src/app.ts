@@ -35,6 +35,7 @@ import { statusRoutes } from './http/status.ts';
 import { alertRoutes } from './http/alerts.ts';
 import { chatTransport } from './config/transport.ts';
 import type { Db } from './store/db.ts';
+import { IncidentCache, type IncidentCacheOptions } from './store/incidentCache.ts';
 import { openStore } from './store/index.ts';
 import { isReadOnlyStore, isStoreUnavailable } from './store/unavailable.ts';
 import { listIncidentChannels } from './store/sql/listIncidentChannels.ts';
@@ -57,6 +58,8 @@ export interface AppOptions {
   host?: string;
   /** A chat port to use instead of Slack or the console (tests wire a fake in at the port). */
   chat?: ChatPort;
+  /** Timings of the `/dr status` cache (tests shorten the heartbeat). */
+  incidentCache?: IncidentCacheOptions;
   /** An https.Agent for PagerDuty (a stand-in's throwaway CA). */
   pagerAgent?: Agent;
 }
@@ -114,8 +117,9 @@ export async function createApp(o: AppOptions) {
 
   const worker = env.DRBOT_INSTANCE_ID ?? `${hostname()}:${process.pid}`;
   let runner: StepRunner;
+  const incidentReads = new IncidentCache(db, log, o.incidentCache);
   const ctx: AppContext = {
-    db, clock, chat, config, log, metrics, limiter,
+    db, incidentReads, clock, chat, config, log, metrics, limiter,
     ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent, now: () => clock.now(), dnsSeed: dnsSimulationSeed(config.runbooks) }),
     name: (id) => people.get(id) ?? id,
     wake: () => {
@@ -182,6 +186,7 @@ export async function createApp(o: AppOptions) {
       this.port = await listen(server, env.PORT, o.host);
       await slack?.start();
       await role.start();
+      await incidentReads.start();
       runner.start();
       replayJournal();
       replayTimer = setInterval(replayJournal, 2_000);
@@ -218,6 +223,7 @@ export async function createApp(o: AppOptions) {
       await closed;
       await bus.close();
       await closeRedis();
+      await incidentReads.stop();
       await workerDb.close();
       if (!o.db) await db.close();
     },

@@ -8,7 +8,6 @@ import { severityLabel } from '../core/severity.ts';
 import { formatTime } from '../core/time.ts';
 import { listOpenIncidents } from '../store/sql/listOpenIncidents.ts';
 import { listSteps } from '../store/sql/listSteps.ts';
-import { getIncidentWithSteps } from '../store/sql/getIncidentWithSteps.ts';
 import { changeIncident } from './change.ts';
 import type { AppContext } from './context.ts';
 import { declareIncident } from './declare.ts';
@@ -80,8 +79,8 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
 
     case 'status': {
       // One round trip for the incident and its steps; findTarget words the "not found" answer.
-      const found = cmd.ref !== undefined ? await getIncidentWithSteps(ctx.db, { id: cmd.ref })
-        : input.channelId ? await getIncidentWithSteps(ctx.db, { channelId: input.channelId }) : undefined;
+      const found = cmd.ref !== undefined ? await ctx.incidentReads.get({ id: cmd.ref })
+        : input.channelId ? await ctx.incidentReads.get({ channelId: input.channelId }) : undefined;
       if (found) return { message: incidentCard(found.incident, settings, now, found.steps) };
       const i = await findTarget(ctx.db, cmd.ref, input.channelId, req.usage);
       return { message: incidentCard(i, settings, now, await listSteps(ctx.db, i.id)) };

@@ -2,10 +2,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load.ts';
 import type { ChatPort, Clock, IntegrationPorts, Metrics, RateLimiter } from '../ports.ts';
 import type { Db } from '../store/db.ts';
+import type { IncidentCache } from '../store/incidentCache.ts';
 
 /** What the application's use cases run with. Built once in `app.ts`. */
 export interface AppContext extends IntegrationPorts {
   db: Db;
+  /** What `/dr status` shows (an incident and its steps): from memory while the database's notices keep it current. */
+  incidentReads: Pick<IncidentCache, 'get'>;
   clock: Clock;
   chat: ChatPort;
   config: Config;

@@ -24,4 +24,14 @@ export interface Db extends Queryable {
    * a Slack request wait for a connection.
    */
   fork(max: number): Db;
+  /**
+   * Hears NOTIFYs on `channel` (PostgreSQL: on a connection of its own; PGlite: its one
+   * connection). `onLost` is called once if that connection fails; listen again to go on.
+   * Refused on a read-only standby (PostgreSQL does not run LISTEN during recovery).
+   */
+  listen(channel: string, onNotice: (payload: string) => void, onLost: (err: Error) => void): Promise<Listener>;
+}
+
+export interface Listener {
+  close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable, Tx } from './db.ts';
+import type { Db, Listener, Queryable, Tx } from './db.ts';
 
 // int8 (count(*), bigint sums) as numbers: drbot's counts are far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -39,6 +39,41 @@ export function fromPg(pool: pg.Pool): Db {
       const forked = new pg.Pool({ ...pool.options, max });
       forked.on('error', () => undefined);
       return fromPg(forked);
+    },
+    listen(channel, onNotice, onLost) {
+      return listenPg(pool, channel, onNotice, onLost);
+    },
+  };
+}
+
+/** A client outside the pool, with the pool's settings: a pooled one would be handed to a query. */
+async function listenPg(pool: pg.Pool, channel: string, onNotice: (payload: string) => void, onLost: (err: Error) => void): Promise<Listener> {
+  const client = new pg.Client(pool.options);
+  let closing = false;
+  let lost = false;
+  const lose = (err: Error) => {
+    if (closing || lost) return;
+    lost = true;
+    onLost(err);
+    client.end().catch(() => undefined);
+  };
+  client.on('error', lose);
+  client.on('end', () => lose(new Error('the listening connection ended')));
+  client.on('notification', (n) => {
+    if (n.channel === channel) onNotice(n.payload ?? '');
+  });
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+  } catch (e) {
+    closing = true;
+    await client.end().catch(() => undefined);
+    throw e;
+  }
+  return {
+    async close() {
+      closing = true;
+      await client.end().catch(() => undefined);
     },
   };
 }

@@ -30,6 +30,11 @@ export function fromPglite(pg: PGlite): Db {
     fork() {
       return { ...this, close: async () => undefined };
     },
+    // In process: a notice is handed over before the statement that sent it returns.
+    async listen(channel, onNotice) {
+      const unlisten = await pg.listen(channel, onNotice);
+      return { close: () => unlisten() };
+    },
   };
 }
 

@@ -2,8 +2,13 @@ import type { Step } from '../../core/steps.ts';
 import type { Queryable } from '../db.ts';
 import { toIncident, toStep, type IncidentRow, type StepRow, type StoredIncident } from '../rows.ts';
 
+export interface IncidentWithSteps {
+  incident: StoredIncident;
+  steps: Step[];
+}
+
 /** An incident and its schedule in one round trip (what `/dr status` shows). */
-export async function getIncidentWithSteps(q: Queryable, by: { id: number } | { channelId: string }): Promise<{ incident: StoredIncident; steps: Step[] } | undefined> {
+export async function getIncidentWithSteps(q: Queryable, by: { id: number } | { channelId: string }): Promise<IncidentWithSteps | undefined> {
   const where = 'id' in by ? 'i.id = $1' : 'i.channel_id = $1';
   const [row] = await q.query<{ incident: IncidentRow; steps: StepRow[] }>(
     `SELECT row_to_json(i) AS incident,
