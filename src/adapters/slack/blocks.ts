@@ -4,11 +4,9 @@ import type { Block, Inline, Line, Message } from '../../core/message.ts';
  * drbot's neutral messages → Slack Block Kit. Every piece of text is escaped here, so text
  * typed by a person (`<!channel>`, `<@U…>`) is shown, never broadcast or turned into a mention.
  */
-const MRKDWN_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
-// One pass, and none for text with nothing to escape (most of it): every reply goes through here.
+// Every reply goes through here: text with nothing to escape (most of it) is returned as it is.
 export function escapeMrkdwn(text: string): string {
-  return /[&<>]/.test(text) ? text.replace(/[&<>]/g, (c) => MRKDWN_ESCAPES[c]) : text;
+  return /[&<>]/.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
 }
 
 export function inlineToMrkdwn(i: Inline): string {
