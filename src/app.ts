@@ -117,7 +117,7 @@ export async function createApp(o: AppOptions) {
 
   const worker = env.DRBOT_INSTANCE_ID ?? `${hostname()}:${process.pid}`;
   let runner: StepRunner;
-  const incidentReads = new IncidentCache(db, log, o.incidentCache);
+  const incidentReads = new IncidentCache(db, log, { ...o.incidentCache, onRead: (from) => metrics.statusReads.inc({ from }) });
   const ctx: AppContext = {
     db, incidentReads, clock, chat, config, log, metrics, limiter,
     ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent, now: () => clock.now(), dnsSeed: dnsSimulationSeed(config.runbooks) }),

@@ -94,6 +94,8 @@ export interface Metrics {
   /** Seconds from a Slack request arriving to its ack, by kind (command, action, form, event). */
   slackRequestSeconds: LabelledHistogram<'kind'>;
   errors: LabelledCounter<'where'>;
+  /** `/dr status` reads, by where they were answered from (`memory` | `store`). */
+  statusReads: LabelledCounter<'from'>;
   /** Scheduled steps finished, by kind and outcome. */
   steps: LabelledCounter<'kind' | 'outcome'>;
   /** Seconds a step started after it fell due. */

@@ -15,6 +15,8 @@ export interface IncidentCacheOptions {
   heartbeatMs?: number;
   /** How long a heartbeat may take to come back before the cache stops serving. */
   heartbeatTimeoutMs?: number;
+  /** Told where each read was answered from (the metrics). */
+  onRead?: (from: 'memory' | 'store') => void;
 }
 
 /**
@@ -53,7 +55,8 @@ export class IncidentCache {
   /** Notices sent through the store and not heard back yet, with who waits for each. */
   private readonly pings = new Map<string, { sentAt: number; heard?: () => void }>();
   private timer?: NodeJS.Timeout;
-  private readonly o: Required<IncidentCacheOptions>;
+  private readonly onRead?: (from: 'memory' | 'store') => void;
+  private readonly o: Required<Omit<IncidentCacheOptions, 'onRead'>>;
 
   constructor(
     private readonly db: Db,
@@ -61,7 +64,9 @@ export class IncidentCache {
     o: IncidentCacheOptions = {},
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.o = { maxAgeMs: 60_000, maxEntries: 1_000, heartbeatMs: 5_000, heartbeatTimeoutMs: 2_000, ...o };
+    const { onRead, ...timings } = o;
+    this.onRead = onRead;
+    this.o = { maxAgeMs: 60_000, maxEntries: 1_000, heartbeatMs: 5_000, heartbeatTimeoutMs: 2_000, ...timings };
   }
 
   /** True while entries may be served. */
@@ -86,7 +91,11 @@ export class IncidentCache {
   async get(by: { id: number } | { channelId: string }): Promise<IncidentWithSteps | undefined> {
     const id = 'id' in by ? by.id : this.byChannel.get(by.channelId);
     const hit = id === undefined ? undefined : this.entries.get(id);
-    if (hit && this.listening && this.now() - hit.at < this.o.maxAgeMs) return hit.value;
+    if (hit && this.listening && this.now() - hit.at < this.o.maxAgeMs) {
+      this.onRead?.('memory');
+      return hit.value;
+    }
+    this.onRead?.('store');
     const startedAt = this.seq;
     this.readsInFlight++;
     try {

@@ -30,6 +30,9 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     errors: new client.Counter({
       name: 'drbot_errors_total', help: 'Errors, by where they happened', labelNames: ['where'] as const, registers: [registry],
     }),
+    statusReads: new client.Counter({
+      name: 'drbot_status_reads_total', help: 'Incidents read for /dr status, by where from (memory: the cache; store: the database)', labelNames: ['from'] as const, registers: [registry],
+    }),
     steps: new client.Counter({
       name: 'drbot_steps_total', help: 'Scheduled steps finished, by kind and outcome', labelNames: ['kind', 'outcome'] as const, registers: [registry],
     }),
