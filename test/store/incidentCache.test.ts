@@ -84,6 +84,20 @@ describe.each(ENGINES)('the /dr status cache on %s', (engine) => {
     expect((await cache.get({ channelId: 'C0INC' }))!.incident.title).toBe('Channel');
   });
 
+  it('a notice naming too many incidents for its payload (\'<schema>:*\') drops everything; another schema\'s is ignored', async () => {
+    const i = await declaredIncident(db, { title: 'Kept', severity: 3, by: 'U0A', at: t0, services: [] });
+    await started();
+    await titleOf(cache, i.id);
+    await retitleUnheard(db, i.id, 'Dropped');
+    await db.query("SELECT pg_notify('drbot_incident_changes', 'some_other_drbot:' || $1)", [String(i.id)]);
+    await cache.settled();
+    expect(await titleOf(cache, i.id)).toBe('Kept');
+    await db.query("SELECT pg_notify('drbot_incident_changes', current_schema() || ':*')");
+    await cache.settled();
+    expect(await titleOf(cache, i.id)).toBe('Dropped');
+    expect(cache.serving).toBe(true);
+  });
+
   it('serves an entry for maxAgeMs at most, changes heard or not', async () => {
     const i = await declaredIncident(db, { title: 'Old', severity: 3, by: 'U0A', at: t0, services: [] });
     let now = 0;
