@@ -78,7 +78,8 @@ async function runCommand(ctx: AppContext, input: CommandInput, cmd: Command): P
       return declareIncident(ctx, { requestKey: input.requestKey, userId: who, title: cmd.title, severity: cmd.severity, private: cmd.private });
 
     case 'status': {
-      // One round trip for the incident and its steps; findTarget words the "not found" answer.
+      // The incident and its steps from memory while that is safe (incidentCache.ts), else one
+      // round trip; findTarget words the "not found" answer.
       const found = cmd.ref !== undefined ? await ctx.incidentReads.get({ id: cmd.ref })
         : input.channelId ? await ctx.incidentReads.get({ channelId: input.channelId }) : undefined;
       if (found) return { message: incidentCard(found.incident, settings, now, found.steps) };
