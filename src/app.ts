@@ -186,7 +186,7 @@ export async function createApp(o: AppOptions) {
       this.port = await listen(server, env.PORT, o.host);
       await slack?.start();
       await role.start();
-      await incidentReads.start();
+      incidentReads.start();
       runner.start();
       replayJournal();
       replayTimer = setInterval(replayJournal, 2_000);

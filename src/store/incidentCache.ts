@@ -74,8 +74,9 @@ export class IncidentCache {
     return this.listening;
   }
 
-  async start(): Promise<void> {
-    await this.heartbeat();
+  /** Starts listening in the background: until the first heartbeat comes back, reads go to the store. */
+  start(): void {
+    void this.heartbeat();
     this.timer = setInterval(() => void this.heartbeat(), this.o.heartbeatMs);
     this.timer.unref();
   }

@@ -39,7 +39,7 @@ describe.each(ENGINES)('the /dr status cache on %s', (engine) => {
 
   async function started(o: IncidentCacheOptions = FAST, now?: () => number) {
     cache = new IncidentCache(db, log, o, now);
-    await cache.start();
+    cache.start();
     await until('the cache to hear its heartbeat', () => cache.serving, 5_000);
     return cache;
   }
@@ -139,7 +139,7 @@ describe('the /dr status cache on PostgreSQL, when it cannot be sure it hears', 
     const other = connectPg(TEST_DATABASE_URL, { schema: db.schema });
     extra.push(other);
     cache = new IncidentCache(db, log, FAST);
-    await cache.start();
+    cache.start();
     await until('serving', () => cache!.serving, 5_000);
     expect(await titleOf(cache, i.id)).toBe('Shared');
     await other.query('UPDATE incidents SET title = $2 WHERE id = $1', [i.id, 'Written elsewhere']);
@@ -153,7 +153,7 @@ describe('the /dr status cache on PostgreSQL, when it cannot be sure it hears', 
     extra.push(own);
     // A slower heartbeat than the others': the gap between the loss and the next listen is seen.
     cache = new IncidentCache(own, log, { heartbeatMs: 1_000, heartbeatTimeoutMs: 500 });
-    await cache.start();
+    cache.start();
     await until('serving', () => cache!.serving, 5_000);
     await titleOf(cache, i.id);
 
@@ -173,7 +173,7 @@ describe('the /dr status cache on PostgreSQL, when it cannot be sure it hears', 
     // The store's queries go to `test`; the notices are heard on `postgres`.
     const split: Db = { ...db, listen: (ch, onNotice, onLost) => elsewhere.listen(ch, onNotice, onLost) };
     cache = new IncidentCache(split, log, FAST);
-    await cache.start();
+    cache.start();
     await new Promise((r) => setTimeout(r, 300)); // several heartbeats: none comes back
     expect(cache.serving).toBe(false);
     await titleOf(cache, i.id);
@@ -184,7 +184,7 @@ describe('the /dr status cache on PostgreSQL, when it cannot be sure it hears', 
   it('a read in flight while its incident changes is answered but not kept', async () => {
     const i = await declaredIncident(db, { title: 'v1', severity: 2, by: 'U0A', at: t0, services: [] });
     cache = new IncidentCache(db, log, FAST);
-    await cache.start();
+    cache.start();
     await until('serving', () => cache!.serving, 5_000);
     // Another session holds the steps table: the cache's read waits behind it, then the
     // session changes the incident and commits while the read is still in flight.
