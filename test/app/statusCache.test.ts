@@ -17,19 +17,19 @@ describe.each(ENGINES)('/dr status answered from memory, two replicas on %s', (e
     a = b = undefined;
   });
 
-  it('a repeat is answered from memory; a change made through the other replica shows at once', async () => {
+  it('a repeat is answered from memory; a change made through the other replica shows within a moment', async () => {
     a = await slackApp({ engine });
     b = await slackApp({ db: a.db, slack: a.slack, instance: 'replica-b' });
     expect((await a.command('declare sev2 Payments slow')).status).toBe(200);
     const status = async (s: S) => (await (await s.command('status INC-1')).json()).text as string;
-    await until('the cache to serve', async () => (await status(a!)) && (await reads(a!, 'memory')) > 0, 10_000);
-
-    const before = await reads(a, 'memory');
-    expect(await status(a)).toContain('Payments slow');
-    expect(await reads(a, 'memory')).toBe(before + 1);
+    // Once the declare's first steps have run (each one drops the entry), a repeat is answered from memory.
+    await until('a repeat /dr status answered from memory', async () => {
+      const before = await reads(a!, 'memory');
+      return (await status(a!)).includes('Payments slow') && (await reads(a!, 'memory')) === before + 1;
+    }, 10_000);
 
     expect((await b.command('update INC-1 identified Card issuer timing out')).status).toBe(200);
-    // The notice is sent at commit, before replica b even answers: replica a has it before the next request.
-    expect(await status(a)).toContain('Identified');
+    // The notice is queued at commit; replica a hears it within milliseconds (PGlite: before b answers).
+    await until('replica a to show replica b\'s update', async () => (await status(a!)).includes('Identified'), 2_000);
   });
 });
