@@ -35,6 +35,7 @@ import { statusRoutes } from './http/status.ts';
 import { alertRoutes } from './http/alerts.ts';
 import { chatTransport } from './config/transport.ts';
 import type { Db } from './store/db.ts';
+import { DeclareBatcher } from './store/declareBatcher.ts';
 import { IncidentCache, type IncidentCacheOptions } from './store/incidentCache.ts';
 import { openStore } from './store/index.ts';
 import { isReadOnlyStore, isStoreUnavailable } from './store/unavailable.ts';
@@ -119,7 +120,7 @@ export async function createApp(o: AppOptions) {
   let runner: StepRunner;
   const incidentReads = new IncidentCache(db, log, { ...o.incidentCache, onRead: (from) => metrics.statusReads.inc({ from }) });
   const ctx: AppContext = {
-    db, incidentReads, clock, chat, config, log, metrics, limiter,
+    db, incidentReads, declares: new DeclareBatcher(db), clock, chat, config, log, metrics, limiter,
     ...createIntegrationAdapters(env, { pagerAgent: o.pagerAgent, now: () => clock.now(), dnsSeed: dnsSimulationSeed(config.runbooks) }),
     name: (id) => people.get(id) ?? id,
     wake: () => {

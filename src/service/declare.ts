@@ -5,7 +5,6 @@ import { declare, incidentRef } from '../core/incident.ts';
 import type { Message } from '../core/message.ts';
 import { textMessage } from '../core/message.ts';
 import { severityLabel, type Severity } from '../core/severity.ts';
-import { declareIncidentOnce } from '../store/sql/declareIncidentOnce.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
 import type { StoredIncident } from '../store/rows.ts';
 import type { AppContext } from './context.ts';
@@ -50,7 +49,7 @@ export async function declareIncident(ctx: AppContext, r: DeclareRequest): Promi
     ...(r.scenario ? drillPlanOnDeclare(r.scenario, now, now) : []),
     ...rtoPlan(ctx.config.settings.objectives, incident, now),
   ];
-  const out = await declareIncidentOnce(ctx.db, {
+  const out = await ctx.declares.declare({
     requestKey: r.requestKey, incident, event, steps, duplicateSince: new Date(now.getTime() - ctx.config.settings.duplicateWindowMs),
   });
   if (out.kind === 'declared') {

@@ -10,6 +10,15 @@ export type DeclareOutcome =
   /** The request key was taken before (a Slack retry, another replica): nothing written now. */
   | { kind: 'repeat'; incidentId: number | null; first: 'declared' | 'duplicate' | null };
 
+export interface DeclareInput {
+  requestKey: string;
+  incident: NewIncident;
+  event: TimelineEvent;
+  steps: StepPlan[];
+  /** An open incident of the same title declared since then is a duplicate. */
+  duplicateSince: Date;
+}
+
 const OPEN = `('investigating', 'identified', 'monitoring')`;
 
 /**
@@ -21,10 +30,7 @@ const OPEN = `('investigating', 'identified', 'monitoring')`;
  * this statement: a statement that fails gives it back, so numbers have no gaps, and replicas
  * declaring at once take turns on the counter row.
  */
-export async function declareIncidentOnce(
-  q: Queryable,
-  o: { requestKey: string; incident: NewIncident; event: TimelineEvent; steps: StepPlan[]; duplicateSince: Date },
-): Promise<DeclareOutcome> {
+export async function declareIncidentOnce(q: Queryable, o: DeclareInput): Promise<DeclareOutcome> {
   const i = o.incident;
   try {
     const [row] = await q.query<{ declared: IncidentRow | null; duplicate: IncidentRow | null }>(

@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { declare } from '../../src/core/incident.ts';
+import type { Severity } from '../../src/core/severity.ts';
+import { DeclareBatcher } from '../../src/store/declareBatcher.ts';
+import { declareIncidentOnce, type DeclareInput } from '../../src/store/sql/declareIncidentOnce.ts';
+import { declareIncidents } from '../../src/store/sql/declareIncidents.ts';
+import { listSteps } from '../../src/store/sql/listSteps.ts';
+import { listTimeline } from '../../src/store/sql/listTimeline.ts';
+import { ENGINES, openTestDb, type TestDb } from '../helpers/db.ts';
+
+const t0 = new Date('2026-11-30T01:00:00Z');
+const HOUR = 3_600_000;
+
+function input(key: string, title: string, o: { severity?: number; at?: Date; windowMs?: number; steps?: number } = {}): DeclareInput {
+  const at = o.at ?? t0;
+  const { incident, event } = declare({ title, severity: (o.severity ?? 2) as Severity, by: 'U0A', at });
+  const steps = Array.from({ length: o.steps ?? 2 }, (_, n) => ({ stepId: `s${n}`, kind: 'post', source: 'chain', label: `Step ${n}`, dueAt: new Date(at.getTime() + n * 60_000), params: { n } }));
+  return { requestKey: key, incident, event, steps, duplicateSince: new Date(at.getTime() - (o.windowMs ?? HOUR)) };
+}
+
+describe.each(ENGINES)('declares written together on %s', (engine) => {
+  let db: TestDb;
+  beforeEach(async () => {
+    db = await openTestDb(engine, 'declare_batch');
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  const counterNext = async () => (await db.query<{ next_id: number }>('SELECT next_id FROM incident_counter'))[0].next_id;
+
+  it('one statement declares each with its own number (in order, no gaps), timeline entry, steps and request key', async () => {
+    const out = await declareIncidents(db, [input('k1', 'Lagos down', { steps: 3 }), input('k2', 'Payments slow'), input('k3', 'Email bouncing', { steps: 0 })]);
+    expect(out.map((o) => o.kind)).toEqual(['declared', 'declared', 'declared']);
+    const ids = out.map((o) => (o.kind === 'declared' ? o.incident.id : 0));
+    expect(ids).toEqual([1, 2, 3]);
+    expect(out.map((o) => (o.kind === 'declared' ? o.incident.title : ''))).toEqual(['Lagos down', 'Payments slow', 'Email bouncing']);
+    expect((await listSteps(db, 1)).map((s) => s.stepId)).toEqual(['s0', 's1', 's2']);
+    expect((await listSteps(db, 2)).map((s) => s.stepId)).toEqual(['s0', 's1']);
+    expect(await listSteps(db, 3)).toEqual([]);
+    for (const id of ids) expect((await listTimeline(db, id)).map((e) => e.type)).toEqual(['declared']);
+    expect(await db.query('SELECT key, incident_id, reply FROM request_keys ORDER BY key')).toEqual([
+      { key: 'k1', incident_id: 1, reply: { kind: 'declared' } },
+      { key: 'k2', incident_id: 2, reply: { kind: 'declared' } },
+      { key: 'k3', incident_id: 3, reply: { kind: 'declared' } },
+    ]);
+    expect(await counterNext()).toBe(4);
+  });
+
+  it('a stored request key is a repeat and an open incident of the same title a duplicate; no number is used up', async () => {
+    const first = await declareIncidentOnce(db, input('k1', 'Lagos down'));
+    expect(first.kind).toBe('declared');
+    const out = await declareIncidents(db, [input('k1', 'Lagos down'), input('k2', 'LAGOS DOWN'), input('k3', 'Payments slow'), input('k4', 'Lagos down', { windowMs: 0, at: new Date(t0.getTime() + 1) })]);
+    expect(out[0]).toEqual({ kind: 'repeat', incidentId: 1, first: 'declared' });
+    expect(out[1].kind).toBe('duplicate');
+    expect(out[1].kind === 'duplicate' && out[1].incident.id).toBe(1);
+    expect(out[2].kind === 'declared' && out[2].incident.id).toBe(2);
+    // Outside its own duplicate window the same title is a new incident.
+    expect(out[3].kind === 'declared' && out[3].incident.id).toBe(3);
+    expect(await db.query("SELECT incident_id, reply FROM request_keys WHERE key = 'k2'")).toEqual([{ incident_id: 1, reply: { kind: 'duplicate' } }]);
+    expect(await counterNext()).toBe(4);
+    // Nothing new at all: the counter row is not even touched.
+    expect((await declareIncidents(db, [input('k1', 'x'), input('k5', 'Payments slow')])).map((o) => o.kind)).toEqual(['repeat', 'duplicate']);
+    expect(await counterNext()).toBe(4);
+  });
+
+  it('declares arriving together share statements, and each gets what it would have got alone', async () => {
+    let statements = 0;
+    const batcher = new DeclareBatcher({ query: (text, params) => (statements++, db.query(text, params)) });
+    const out = await Promise.all([
+      ...Array.from({ length: 12 }, (_, n) => batcher.declare(input(`k${n}`, `Incident ${n}`))),
+      batcher.declare(input('same-key', 'Retried')), batcher.declare(input('same-key', 'Retried')),
+      batcher.declare(input('t1', 'Same title')), batcher.declare(input('t2', 'same TITLE')),
+    ]);
+    const declared = out.filter((o) => o.kind === 'declared').map((o) => (o.kind === 'declared' ? o.incident.id : 0));
+    expect(declared.sort((a, b) => a - b)).toEqual(Array.from({ length: 14 }, (_, n) => n + 1)); // gapless
+    expect(out[13]).toEqual({ kind: 'repeat', incidentId: out[12].kind === 'declared' ? out[12].incident.id : -1, first: 'declared' });
+    expect(out[15].kind === 'duplicate' && out[14].kind === 'declared' && out[15].incident.id === out[14].incident.id).toBe(true);
+    expect(await counterNext()).toBe(15);
+    // The first alone, the next 14 together, then the second of the same key and of the same title.
+    expect(statements).toBe(3);
+  });
+
+  it('a batch that fails is written one by one: the bad declare gets its error, the others are declared', async () => {
+    const batcher = new DeclareBatcher(db);
+    const results = await Promise.allSettled([
+      batcher.declare(input('a', 'First alone')), // written alone; the rest queue behind it
+      batcher.declare(input('b', 'Good one')), batcher.declare(input('c', 'Bad severity', { severity: 9 })), batcher.declare(input('d', 'Good two')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/check constraint/i);
+    const ids = results.flatMap((r) => (r.status === 'fulfilled' && r.value.kind === 'declared' ? [r.value.incident.id] : []));
+    expect(ids).toEqual([1, 2, 3]);
+    expect(await db.query("SELECT key FROM request_keys ORDER BY key")).toEqual([{ key: 'a' }, { key: 'b' }, { key: 'd' }]);
+  });
+});
