@@ -81,6 +81,15 @@ describe.each(ENGINES)('declares written together on %s', (engine) => {
     expect(statements).toBe(3);
   });
 
+  it('the statement stays cheap enough that PostgreSQL never JIT-compiles it (that took over a second)', async () => {
+    if (engine !== 'pg') return;
+    let sql: { text: string; params?: unknown[] } | undefined;
+    await declareIncidents({ query: async (text, params) => ((sql = { text, params }), []) }, Array.from({ length: 50 }, (_, n) => input(`k${n}`, `T ${n}`, { steps: 12 })));
+    const [{ 'QUERY PLAN': plan }] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${sql!.text}`, sql!.params);
+    const [{ jit_above_cost: jitAbove }] = await db.query<{ jit_above_cost: string }>('SHOW jit_above_cost');
+    expect(plan[0].Plan['Total Cost']).toBeLessThan(Math.min(Number(jitAbove), 100_000));
+  });
+
   it('a batch that fails is written one by one: the bad declare gets its error, the others are declared', async () => {
     const batcher = new DeclareBatcher(db);
     const results = await Promise.allSettled([

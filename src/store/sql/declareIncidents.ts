@@ -36,7 +36,10 @@ export async function declareIncidents(q: Queryable, batch: DeclareInput[]): Pro
         WHERE EXISTS (SELECT 1 FROM fresh)
         RETURNING next_id - (SELECT count(*) FROM fresh) AS first_id
      ), numbered AS (
-       SELECT f.*, c.first_id + f.n AS id FROM fresh f, counter c
+       -- A scalar subquery, not a join with counter: the planner then expects a few rows, not
+       -- thousands, and the estimate stays far below jit_above_cost (JIT compiling this
+       -- statement took over a second).
+       SELECT f.*, (SELECT first_id FROM counter) + f.n AS id FROM fresh f
      ), inc AS (
        INSERT INTO incidents (id, title, severity, status, mode, private, impact, compliance_impact, services,
          declared_by, commander, declared_at, last_update_at, version)
