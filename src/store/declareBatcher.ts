@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { isStoreUnavailable } from './unavailable.ts';
 import { declareIncidentOnce, type DeclareInput, type DeclareOutcome } from './sql/declareIncidentOnce.ts';
 import { declareIncidents } from './sql/declareIncidents.ts';
 
@@ -16,7 +17,8 @@ interface Waiting {
  * (`declareIncidents`). Two with the same request key or the same title never share a statement:
  * the later one waits for the next, which sees the earlier one (a repeat or a duplicate, as if
  * they had come one after another). If a batch fails, its declares are written one by one, so
- * each gets its own answer (or error).
+ * each gets its own answer (or error); if the store does not answer, every declare waiting gets
+ * that error at once.
  */
 export class DeclareBatcher {
   private readonly waiting: Waiting[] = [];
@@ -66,10 +68,26 @@ export class DeclareBatcher {
         const outcomes = await declareIncidents(this.db, batch.map((w) => w.input));
         batch.forEach((w, i) => w.resolve(outcomes[i]));
         return;
-      } catch {
+      } catch (e) {
+        if (isStoreUnavailable(e)) return this.failAll(batch, e);
         // Nothing was written: one by one below, each with its own outcome or error.
       }
     }
-    for (const w of batch) await declareIncidentOnce(this.db, w.input).then(w.resolve, w.reject);
+    for (const [i, w] of batch.entries()) {
+      try {
+        w.resolve(await declareIncidentOnce(this.db, w.input));
+      } catch (e) {
+        w.reject(e);
+        if (isStoreUnavailable(e)) return this.failAll(batch.slice(i + 1), e);
+      }
+    }
+  }
+
+  /**
+   * The store did not answer: every declare still waiting gets the same error now (the router
+   * keeps them in the local journal) rather than each waiting out its own timeout in turn.
+   */
+  private failAll(batch: Waiting[], e: unknown): void {
+    for (const w of [...batch, ...this.waiting.splice(0)]) w.reject(e);
   }
 }

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { declare } from '../../src/core/incident.ts';
 import type { Severity } from '../../src/core/severity.ts';
 import { DeclareBatcher } from '../../src/store/declareBatcher.ts';
+import { connectPg } from '../../src/store/fromPg.ts';
+import { isStoreUnavailable } from '../../src/store/unavailable.ts';
 import { declareIncidentOnce, type DeclareInput } from '../../src/store/sql/declareIncidentOnce.ts';
 import { declareIncidents } from '../../src/store/sql/declareIncidents.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
@@ -101,5 +103,20 @@ describe.each(ENGINES)('declares written together on %s', (engine) => {
     const ids = results.flatMap((r) => (r.status === 'fulfilled' && r.value.kind === 'declared' ? [r.value.incident.id] : []));
     expect(ids).toEqual([1, 2, 3]);
     expect(await db.query("SELECT key FROM request_keys ORDER BY key")).toEqual([{ key: 'a' }, { key: 'b' }, { key: 'd' }]);
+  });
+});
+
+describe('declares written together, when the store does not answer', () => {
+  it('every declare waiting gets the store error at once, not one timeout after another', async () => {
+    const down = connectPg('postgres://drbot@127.0.0.1:1/test', { connectTimeoutMs: 500 });
+    let statements = 0;
+    const batcher = new DeclareBatcher({ query: (text, params) => (statements++, down.query(text, params)) });
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, n) => batcher.declare(input(`k${n}`, `Outage ${n}`))));
+      expect(results.every((r) => r.status === 'rejected' && isStoreUnavailable(r.reason))).toBe(true);
+      expect(statements).toBe(1); // the first one's answer (none) is given to the five waiting behind it
+    } finally {
+      await down.close();
+    }
   });
 });
