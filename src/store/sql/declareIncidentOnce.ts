@@ -19,7 +19,8 @@ export interface DeclareInput {
   duplicateSince: Date;
 }
 
-const OPEN = `('investigating', 'identified', 'monitoring')`;
+/** Open statuses, as SQL (a duplicate must be open). */
+export const OPEN = `('investigating', 'identified', 'monitoring')`;
 
 /**
  * A declare in one statement: the duplicate check, the incident, its timeline entry, every step

@@ -1,8 +1,6 @@
 import type { Queryable } from '../db.ts';
 import { json, toIncident, type IncidentRow } from '../rows.ts';
-import type { DeclareInput, DeclareOutcome } from './declareIncidentOnce.ts';
-
-const OPEN = `('investigating', 'identified', 'monitoring')`;
+import { OPEN, type DeclareInput, type DeclareOutcome } from './declareIncidentOnce.ts';
 
 /**
  * Several declares in one statement, so they share one commit (one fsync, one turn on the
