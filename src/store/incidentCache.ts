@@ -34,8 +34,8 @@ export interface IncidentCacheOptions {
  *   answered but not kept (it may predate the change);
  * - an entry is served for `maxAgeMs` at most, in case a write bypassed the triggers
  *   (`session_replication_role = replica`, a restore).
- * A change committed elsewhere is served stale only until its notice arrives (well under a
- * millisecond on a local network; PGlite hands it over before the writing statement returns).
+ * A change committed elsewhere is served stale only until its notice arrives (within
+ * milliseconds on a local network; PGlite hands it over before the writing statement returns).
  */
 export class IncidentCache {
   private readonly entries = new Map<number, { value: IncidentWithSteps; at: number }>();
