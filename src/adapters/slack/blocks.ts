@@ -3,8 +3,8 @@ import type { Block, Inline, Line, Message } from '../../core/message.ts';
 /**
  * drbot's neutral messages → Slack Block Kit. Every piece of text is escaped here, so text
  * typed by a person (`<!channel>`, `<@U…>`) is shown, never broadcast or turned into a mention.
+ * Every reply goes through here: text with nothing to escape (most of it) is returned as it is.
  */
-// Every reply goes through here: text with nothing to escape (most of it) is returned as it is.
 export function escapeMrkdwn(text: string): string {
   return /[&<>]/.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
 }
