@@ -12,3 +12,5 @@ app.command('/dr', async ({ ack }) => {
 await app.start(Number(process.env.PORT ?? 0));
 const addr = (receiver as unknown as { server?: { address(): { port: number } } }).server?.address();
 console.log(`ready on ${addr?.port ?? process.env.PORT}`);
+// So a profile (BENCH_NODE_ARGS=--cpu-prof) is written when the benchmark stops it.
+process.on('SIGTERM', () => process.exit(0));

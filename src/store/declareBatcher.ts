@@ -1,7 +1,6 @@
 import type { Queryable } from './db.ts';
 import { isStoreUnavailable } from './unavailable.ts';
-import { declareIncidentOnce, type DeclareInput, type DeclareOutcome } from './sql/declareIncidentOnce.ts';
-import { declareIncidents } from './sql/declareIncidents.ts';
+import { declareIncidentOnce, declareIncidents, type DeclareInput, type DeclareOutcome } from './sql/declareIncidents.ts';
 
 interface Waiting {
   input: DeclareInput;

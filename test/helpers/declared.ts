@@ -1,7 +1,7 @@
 import { declare, type DeclareInput } from '../../src/core/incident.ts';
 import type { Queryable } from '../../src/store/db.ts';
 import type { StoredIncident } from '../../src/store/rows.ts';
-import { declareIncidentOnce } from '../../src/store/sql/declareIncidentOnce.ts';
+import { declareIncidentOnce } from '../../src/store/sql/declareIncidents.ts';
 
 let seq = 0;
 

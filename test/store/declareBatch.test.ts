@@ -4,11 +4,11 @@ import type { Severity } from '../../src/core/severity.ts';
 import { DeclareBatcher } from '../../src/store/declareBatcher.ts';
 import { connectPg } from '../../src/store/fromPg.ts';
 import { isStoreUnavailable } from '../../src/store/unavailable.ts';
-import { declareIncidentOnce, type DeclareInput } from '../../src/store/sql/declareIncidentOnce.ts';
-import { declareIncidents } from '../../src/store/sql/declareIncidents.ts';
+import { declareIncidentOnce, declareIncidents, type DeclareInput } from '../../src/store/sql/declareIncidents.ts';
 import { listSteps } from '../../src/store/sql/listSteps.ts';
 import { listTimeline } from '../../src/store/sql/listTimeline.ts';
 import { ENGINES, openTestDb, type TestDb } from '../helpers/db.ts';
+import { until } from '../helpers/until.ts';
 
 const t0 = new Date('2026-11-30T01:00:00Z');
 const HOUR = 3_600_000;
@@ -29,6 +29,8 @@ describe.each(ENGINES)('declares written together on %s', (engine) => {
     await db.close();
   });
 
+  /** Sessions of this database waiting for a lock. */
+  const lockWaits = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))[0].n;
   const counterNext = async () => (await db.query<{ next_id: number }>('SELECT next_id FROM incident_counter'))[0].next_id;
 
   it('one statement declares each with its own number (in order, no gaps), timeline entry, steps and request key', async () => {
@@ -83,13 +85,55 @@ describe.each(ENGINES)('declares written together on %s', (engine) => {
     expect(statements).toBe(3);
   });
 
-  it('the statement stays cheap enough that PostgreSQL never JIT-compiles it (that took over a second)', async () => {
-    if (engine !== 'pg') return;
+  // PGlite has no JIT.
+  it.skipIf(engine === 'pglite')('the statement stays cheap enough that PostgreSQL never JIT-compiles it (that took over a second)', async () => {
     let sql: { text: string; params?: unknown[] } | undefined;
     await declareIncidents({ query: async (text, params) => ((sql = { text, params }), []) }, Array.from({ length: 50 }, (_, n) => input(`k${n}`, `T ${n}`, { steps: 12 })));
     const [{ 'QUERY PLAN': plan }] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }>(`EXPLAIN (FORMAT JSON) ${sql!.text}`, sql!.params);
     const [{ jit_above_cost: jitAbove }] = await db.query<{ jit_above_cost: string }>('SHOW jit_above_cost');
     expect(plan[0].Plan['Total Cost']).toBeLessThan(Math.min(Number(jitAbove), 100_000));
+  });
+
+  it.skipIf(engine === 'pglite')('a request key another replica stores while the declare waits is a repeat of its declare; no number is used up', async () => {
+    const other = connectPg(db.url!, { schema: db.schema, max: 2 });
+    try {
+      let commit!: () => void, written!: () => void;
+      const committing = new Promise<void>((r) => (commit = r));
+      const wrote = new Promise<void>((r) => (written = r));
+      // The other replica's declare holds the counter row and the key until its commit.
+      const theirs = other.transaction(async (tx) => {
+        const out = await declareIncidentOnce(tx, input('same-key', 'Theirs'));
+        written();
+        await committing;
+        return out;
+      });
+      await wrote;
+      const ours = declareIncidentOnce(db, input('same-key', 'Ours'));
+      await until('our declare to wait for their commit', async () => (await lockWaits()) > 0);
+      commit();
+      const [t, o] = await Promise.all([theirs, ours]);
+      expect(t.kind === 'declared' && t.incident.id).toBe(1);
+      expect(o).toEqual({ kind: 'repeat', incidentId: 1, first: 'declared' });
+      expect(await db.query('SELECT id, title FROM incidents')).toEqual([{ id: 1, title: 'Theirs' }]);
+      expect(await counterNext()).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a request key is looked up by its index, never by reading all of them (every request stores one)', async () => {
+    await db.query(`INSERT INTO request_keys (key, reply, received_at) SELECT 'old-' || n, '{}', now() FROM generate_series(1, 20000) n`);
+    await db.query('ANALYZE request_keys');
+    let sql: { text: string; params?: unknown[] } | undefined;
+    await declareIncidents({ query: async (text, params) => ((sql = { text, params }), []) }, [input('k1', 'Lagos down')]);
+    const [{ 'QUERY PLAN': plan }] = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql!.text}`, sql!.params);
+    const scans: string[] = [];
+    const walk = (n: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }) => {
+      if (n['Relation Name'] === 'request_keys' && n['Node Type'].endsWith('Scan')) scans.push(n['Node Type']);
+      for (const c of n.Plans ?? []) walk(c as typeof n);
+    };
+    walk((plan as [{ Plan: Parameters<typeof walk>[0] }])[0].Plan);
+    expect(scans).toEqual(['Index Scan']);
   });
 
   it('a batch that fails is written one by one: the bad declare gets its error, the others are declared', async () => {

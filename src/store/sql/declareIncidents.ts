@@ -1,16 +1,38 @@
+import type { NewIncident, TimelineEvent } from '../../core/incident.ts';
+import type { StepPlan } from '../../core/steps.ts';
 import type { Queryable } from '../db.ts';
-import { json, toIncident, type IncidentRow } from '../rows.ts';
-import { OPEN, type DeclareInput, type DeclareOutcome } from './declareIncidentOnce.ts';
+import { json, toIncident, type IncidentRow, type StoredIncident } from '../rows.ts';
+
+export type DeclareOutcome =
+  | { kind: 'declared'; incident: StoredIncident }
+  /** An open incident with this title was declared within the window: pointed to, not declared again. */
+  | { kind: 'duplicate'; incident: StoredIncident }
+  /** The request key was taken before (a Slack retry, another replica): nothing written now. */
+  | { kind: 'repeat'; incidentId: number | null; first: 'declared' | 'duplicate' | null };
+
+export interface DeclareInput {
+  requestKey: string;
+  incident: NewIncident;
+  event: TimelineEvent;
+  steps: StepPlan[];
+  /** An open incident of the same title declared since then is a duplicate. */
+  duplicateSince: Date;
+}
+
+/** Open statuses, as SQL (a duplicate must be open). */
+export const OPEN = `('investigating', 'identified', 'monitoring')`;
 
 /**
- * Several declares in one statement, so they share one commit (one fsync, one turn on the
- * counter row) instead of queueing one behind another. Each gets what `declareIncidentOnce`
- * would have given it alone: a request key already stored is a repeat, an open incident of the
- * same title within its window a duplicate, anything else declared, numbered in the order
- * given. The caller never puts two declares with the same request key or the same title in one
- * batch (that is what the next batch is for: it sees this one). A request key taken meanwhile
- * by another replica fails the whole statement on its primary key (nothing written): the
- * caller then declares one by one.
+ * Declares in one statement: for each, the duplicate check, the incident, its timeline entry,
+ * every step it starts and the request key, all atomically (the statement is its own
+ * transaction), so a batch shares one round trip, one fsync and one turn on the counter row.
+ * A request key already stored is a repeat (nothing written), an open incident of the same
+ * title within its window a duplicate, anything else declared, numbered in the order given.
+ * Numbers come from `incident_counter` (migration 000007) inside this statement: a statement
+ * that fails gives them back, so numbers have no gaps, and replicas declaring at once take
+ * turns on the counter row. The caller never puts two declares with the same request key or
+ * the same title in one batch (the next batch sees the first). A request key taken meanwhile
+ * by another replica fails the whole statement on its primary key, with nothing written.
  */
 export async function declareIncidents(q: Queryable, batch: DeclareInput[]): Promise<DeclareOutcome[]> {
   const rows = await q.query<{ ord: number; declared: IncidentRow | null; duplicate: IncidentRow | null; seen_id: number | null; seen_first: string | null }>(
@@ -20,7 +42,10 @@ export async function declareIncidents(q: Queryable, batch: DeclareInput[]): Pro
          impact text, compliance_impact boolean, services jsonb, declared_by text, commander text, declared_at timestamptz,
          version integer, ev_at timestamptz, ev_actor text, ev_type text, ev_text text, ev_data jsonb, steps jsonb)
      ), seen AS (
-       SELECT b.ord, k.incident_id, k.reply->>'kind' AS first FROM b JOIN request_keys k ON k.key = b.key
+       -- One lookup by primary key per declare (LIMIT 1 keeps it one): as a plain join the
+       -- planner, expecting 100 rows from jsonb_to_recordset, scans every request key stored.
+       SELECT b.ord, k.incident_id, k.reply->>'kind' AS first
+         FROM b CROSS JOIN LATERAL (SELECT incident_id, reply FROM request_keys WHERE key = b.key LIMIT 1) k
      ), dup AS (
        SELECT DISTINCT ON (b.ord) b.ord, i.id, row_to_json(i) AS row
          FROM b JOIN incidents i ON lower(i.title) = lower(b.title) AND i.declared_at >= b.since AND i.status IN ${OPEN}
@@ -77,7 +102,26 @@ export async function declareIncidents(q: Queryable, batch: DeclareInput[]): Pro
   return rows.map((r): DeclareOutcome => {
     if (r.declared) return { kind: 'declared', incident: toIncident(r.declared) };
     if (r.duplicate) return { kind: 'duplicate', incident: toIncident(r.duplicate) };
-    const first = r.seen_first === 'declared' || r.seen_first === 'duplicate' ? r.seen_first : null;
-    return { kind: 'repeat', incidentId: r.seen_id, first };
+    return { kind: 'repeat', incidentId: r.seen_id, first: firstAnswer(r.seen_first) };
   });
+}
+
+/**
+ * One declare (a batch of one). A request key that another replica stored while this statement
+ * ran fails it on the key's primary key: that is a repeat too, answered from the stored key.
+ */
+export async function declareIncidentOnce(q: Queryable, o: DeclareInput): Promise<DeclareOutcome> {
+  try {
+    const [outcome] = await declareIncidents(q, [o]);
+    return outcome;
+  } catch (e) {
+    if ((e as { code?: string }).code !== '23505') throw e;
+    const [k] = await q.query<{ incident_id: number | null; reply: { kind?: string } | null }>('SELECT incident_id, reply FROM request_keys WHERE key = $1', [o.requestKey]);
+    return { kind: 'repeat', incidentId: k?.incident_id ?? null, first: firstAnswer(k?.reply?.kind) };
+  }
+}
+
+/** What a stored request key says its first request got. */
+function firstAnswer(kind: string | null | undefined): 'declared' | 'duplicate' | null {
+  return kind === 'declared' || kind === 'duplicate' ? kind : null;
 }
