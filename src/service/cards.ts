@@ -1,29 +1,31 @@
 import { incidentCard } from '../core/card.ts';
-import { getIncident } from '../store/sql/getIncident.ts';
 import { listStaleCards } from '../store/sql/listStaleCards.ts';
-import { listSteps } from '../store/sql/listSteps.ts';
-import { setCardPosted } from '../store/sql/setCardPosted.ts';
+import { setCardsPosted, type PostedCard } from '../store/sql/setCardPosted.ts';
 import type { AppContext } from './context.ts';
 
-/**
- * Redraws an incident's card in place when the stored incident is newer than the posted card.
- * Idempotent (`chat.update` with the latest state), so two replicas doing it at once is harmless.
- */
-export async function refreshCard(ctx: AppContext, incidentId: number): Promise<boolean> {
-  const i = await getIncident(ctx.db, incidentId);
-  if (!i?.cardTs || !i.channelId || i.cardVersion >= i.version) return false;
-  const card = incidentCard(i, ctx.config.settings, ctx.clock.now(), await listSteps(ctx.db, i.id));
-  await ctx.chat.update(i.channelId, i.cardTs, card);
-  await setCardPosted(ctx.db, i.id, i.cardTs, i.version);
-  return true;
-}
+/** Cards redrawn per pass at most (the rest wait for the next pass). */
+const CARDS_PER_PASS = 100;
 
-/** Redraws every card whose incident changed since it was posted (after each scheduler pass). */
+/**
+ * Redraws, in place, every card whose incident changed since it was posted (after each
+ * scheduler pass): one read for all of them, then `chat.update` each with the latest state,
+ * then one write recording what was drawn. Idempotent, so two replicas doing it at once is
+ * harmless; a card whose update failed stays stale and is tried again next pass.
+ */
 export async function refreshStaleCards(ctx: AppContext): Promise<void> {
-  for (const id of await listStaleCards(ctx.db)) {
-    await refreshCard(ctx, id).catch((e) => {
-      ctx.metrics.errors.inc({ where: 'card' });
-      ctx.log.warn({ err: e, incident: id }, 'card refresh failed; will try again');
-    });
+  const drawn: PostedCard[] = [];
+  try {
+    for (const { incident: i, steps } of await listStaleCards(ctx.db, CARDS_PER_PASS)) {
+      if (!i.cardTs || !i.channelId) continue;
+      try {
+        await ctx.chat.update(i.channelId, i.cardTs, incidentCard(i, ctx.config.settings, ctx.clock.now(), steps));
+        drawn.push({ id: i.id, ts: i.cardTs, version: i.version });
+      } catch (e) {
+        ctx.metrics.errors.inc({ where: 'card' });
+        ctx.log.warn({ err: e, incident: i.id }, 'card refresh failed; will try again');
+      }
+    }
+  } finally {
+    await setCardsPosted(ctx.db, drawn);
   }
 }

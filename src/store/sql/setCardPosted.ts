@@ -1,6 +1,22 @@
 import type { Queryable } from '../db.ts';
 
-/** Records the posted card; only moves forward so an older render never wins. */
+export interface PostedCard {
+  id: number;
+  ts: string;
+  /** The incident version the card shows. */
+  version: number;
+}
+
+/** Records posted cards (one statement for many); a version only moves forward, so an older render never wins. */
+export async function setCardsPosted(q: Queryable, cards: PostedCard[]): Promise<void> {
+  if (!cards.length) return;
+  await q.query(
+    `UPDATE incidents i SET card_ts = c.ts, card_version = GREATEST(i.card_version, c.version)
+       FROM unnest($1::int[], $2::text[], $3::int[]) AS c(id, ts, version) WHERE i.id = c.id`,
+    [cards.map((c) => c.id), cards.map((c) => c.ts), cards.map((c) => c.version)],
+  );
+}
+
 export async function setCardPosted(q: Queryable, id: number, ts: string, version: number): Promise<void> {
-  await q.query('UPDATE incidents SET card_ts = $2, card_version = GREATEST(card_version, $3) WHERE id = $1', [id, ts, version]);
+  await setCardsPosted(q, [{ id, ts, version }]);
 }
