@@ -3,8 +3,7 @@ import { announcement, incidentCard } from '../../core/card.ts';
 import { channelName } from '../../core/channelName.ts';
 import { channelTopic } from '../../core/text.ts';
 import { ChatError } from '../../ports.ts';
-import { getIncident } from '../../store/sql/getIncident.ts';
-import { listSteps } from '../../store/sql/listSteps.ts';
+import { getIncidentWithSteps } from '../../store/sql/getIncidentWithSteps.ts';
 import { setCardPosted } from '../../store/sql/setCardPosted.ts';
 import { setIncidentChannel } from '../../store/sql/setIncidentChannel.ts';
 import type { StoredIncident } from '../../store/rows.ts';
@@ -47,9 +46,9 @@ export const openChannelKind = defineStep({
     }
     await ctx.chat.invite(i.channelId!, respondersOf(ctx, i));
     if (!i.cardTs) {
-      const fresh = (await getIncident(ctx.db, i.id))!;
-      const posted = await ctx.chat.post(i.channelId!, incidentCard(fresh, settings, ctx.clock.now(), await listSteps(ctx.db, i.id)));
-      await setCardPosted(ctx.db, i.id, posted.ts, fresh.version);
+      const fresh = (await getIncidentWithSteps(ctx.db, { id: i.id }))!;
+      const posted = await ctx.chat.post(i.channelId!, incidentCard(fresh.incident, settings, ctx.clock.now(), fresh.steps));
+      await setCardPosted(ctx.db, i.id, posted.ts, fresh.incident.version);
     }
     // A private incident (security) is not announced in public.
     if (!i.private) await ctx.chat.post(settings.channels.announcements, announcement(i, settings));
