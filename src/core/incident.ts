@@ -27,6 +27,8 @@ export interface Incident {
   declaredAt: Date;
   resolvedAt: Date | null;
   lastUpdateAt: Date;
+  /** The text of the latest `/dr update` (templates show it), or null before the first. */
+  lastUpdateNote: string | null;
   channelId: string | null;
   channelName: string | null;
   summary: string | null;
@@ -99,6 +101,7 @@ export function declare(input: DeclareInput): { incident: NewIncident; event: Om
     declaredAt: input.at,
     resolvedAt: null,
     lastUpdateAt: input.at,
+    lastUpdateNote: null,
     channelId: null,
     channelName: null,
     summary: null,
@@ -148,7 +151,7 @@ function requirePermitted(rules: PermissionRule[], what: string, user: string, i
 export function update(i: Incident, u: { text: string; status?: OpenStatus; public?: boolean; by: string; at: Date }): Change {
   requireOpen(i);
   const status = u.status ?? i.status;
-  const next = bump(i, { status, lastUpdateAt: u.at });
+  const next = bump(i, { status, lastUpdateAt: u.at, lastUpdateNote: u.text });
   const statusNote = u.status && u.status !== i.status ? ` (status ${i.status} → ${u.status})` : '';
   return {
     incident: next,

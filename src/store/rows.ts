@@ -7,7 +7,7 @@ import type { Step, StepStatus } from '../core/steps.ts';
 export interface IncidentRow {
   id: number; title: string; severity: number; status: string; mode: string; private: boolean;
   impact: string; compliance_impact: boolean; services: string[]; declared_by: string; commander: string;
-  comms: string | null; scribe: string | null; declared_at: Date; resolved_at: Date | null; last_update_at: Date;
+  comms: string | null; scribe: string | null; declared_at: Date; resolved_at: Date | null; last_update_at: Date; last_update_note: string | null;
   channel_id: string | null; channel_name: string | null; card_ts: string | null; card_version: number;
   summary: string | null; version: number;
 }
@@ -24,7 +24,7 @@ export function toIncident(r: IncidentRow): StoredIncident {
     id: r.id, title: r.title, severity: r.severity as Severity, status: r.status as Incident['status'],
     mode: r.mode as Incident['mode'], private: r.private, impact: r.impact, complianceImpact: r.compliance_impact,
     services: r.services, declaredBy: r.declared_by, commander: r.commander, comms: r.comms, scribe: r.scribe,
-    declaredAt: date(r.declared_at)!, resolvedAt: date(r.resolved_at), lastUpdateAt: date(r.last_update_at)!,
+    declaredAt: date(r.declared_at)!, resolvedAt: date(r.resolved_at), lastUpdateAt: date(r.last_update_at)!, lastUpdateNote: r.last_update_note,
     channelId: r.channel_id, channelName: r.channel_name, summary: r.summary, version: r.version,
     cardTs: r.card_ts, cardVersion: r.card_version,
   };

@@ -72,6 +72,19 @@ describe('the SEV-1 notification chain on the durable schedule (manual clock)', 
     expect(t.chat.texts('post', channel).filter((m) => m.includes('update overdue'))).toHaveLength(1);
   });
 
+  it("a templated step shows the latest update's text, read with the incident", async () => {
+    await t.dr('declare sev2 Payments slow', 'U0ONCALL01');
+    await at(0);
+    await at(10);
+    await t.dr('update INC-1 identified card processor timing out', 'U0ONCALL01');
+    await at(12);
+    await t.dr('update INC-1 failing over to the second processor', 'U0ONCALL01');
+    expect((await getIncident(t.db, 1))!.lastUpdateNote).toBe('failing over to the second processor');
+    await at(30);
+    const [eta] = t.chat.texts('post', 'voxguard-incidents').filter((m) => m.includes('please post an ETA'));
+    expect(eta).toContain('Latest: failing over to the second processor');
+  });
+
   it('/dr sev re-plans: an upgrade adds the missing steps, a downgrade cancels the ones the new chain lacks', async () => {
     await t.dr('declare sev3 Reports slow', 'U0ONCALL01');
     await at(10);

@@ -191,6 +191,29 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect((await listSteps(db, 1)).length).toBe(2);
   });
 
+  it("an incident updated before migration 000025 gets its latest update's text", async () => {
+    const schema = db.schema ?? 'public';
+    await db.exec(`DROP SCHEMA ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    await db.query('CREATE TABLE drbot_migrations (id integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    for (const m of migrationFiles().filter((f) => f.id < 25)) {
+      await db.exec(m.sql);
+      await db.query('INSERT INTO drbot_migrations (id) VALUES ($1)', [m.id]);
+    }
+    const insert = async (title: string) => (await db.query<{ id: number }>(
+      `INSERT INTO incidents (title, severity, status, declared_by, commander, declared_at, last_update_at)
+       VALUES ($1, 2, 'investigating', 'U0A', 'U0A', $2, $2) RETURNING id`, [title, t0]))[0].id;
+    const [updated, quiet] = [await insert('Lagos down'), await insert('Abuja down')];
+    const entry = (id: number, type: string, at: Date, note?: string) => db.query(
+      `INSERT INTO timeline (incident_id, at, actor, type, text, data) VALUES ($1, $2, 'U0A', $3, 'x', $4::jsonb)`, [id, at, type, JSON.stringify(note ? { note } : {})]);
+    await entry(updated, 'updated', plus(60_000), 'first look');
+    await entry(updated, 'updated', plus(120_000), 'failing over');
+    await entry(updated, 'assigned', plus(180_000));
+    await entry(quiet, 'assigned', plus(60_000));
+    expect(await migrate(db)).toContain(25);
+    expect((await getIncident(db, updated))!.lastUpdateNote).toBe('failing over');
+    expect((await getIncident(db, quiet))!.lastUpdateNote).toBeNull();
+  });
+
   describe('incident numbers are gapless', () => {
     const declaring = (title: string, requestKey: string) => {
       const d = declare({ title, severity: 2, by: 'U0A', at: t0 });

@@ -15,7 +15,7 @@ export const emailKind = defineStep({
     if (!template) throw new Error(`no email template "${name}"`);
     const to = [...new Set(groups.flatMap((g) => groupEmails(ctx.config.contacts, g)))];
     if (!to.length) return { status: 'skipped', detail: `no email addresses in ${groups.join(', ')} (contacts.yml)` };
-    const data = await dataFor(ctx, i, undefined, 'outside');
+    const data = dataFor(ctx, i, undefined, 'outside');
     const sent = await ctx.mailer.send({
       to,
       subject: template.subject.render(data).trim(),
@@ -39,7 +39,7 @@ export const resolutionEmailKind = defineStep({
     if (!to.length) return { status: 'skipped', detail: 'no one was emailed about this incident' };
     const template = ctx.config.templates.email.get('resolution');
     if (!template) return { status: 'skipped', detail: 'no templates/email/resolution template' };
-    const data = await dataFor(ctx, i, undefined, 'outside');
+    const data = dataFor(ctx, i, undefined, 'outside');
     const sent = await ctx.mailer.send({
       to, subject: template.subject.render(data).trim(), text: template.text.render(data), html: template.html?.render(data),
       headers: { 'X-Drbot-Incident': incidentRef(i.id), 'X-Drbot-Step': 'resolution' },

@@ -17,7 +17,7 @@ export const slackKind = defineStep({
     const template = ctx.config.templates.slack.get(name);
     if (!template) throw new Error(`no Slack template "${name}"`);
     const audience = to === 'incident' ? 'incident' : 'outside';
-    const posted = await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, template, await dataFor(ctx, i, undefined, audience), fallbackFor(i, audience)));
+    const posted = await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, template, dataFor(ctx, i, undefined, audience), fallbackFor(i, audience)));
     return { status: 'done', detail: `posted to #${to}`, result: { channel: posted.channel, ts: posted.ts } };
   },
 });
@@ -33,7 +33,7 @@ export const reminderKind = defineStep({
     let t = reminderTemplates.get(text);
     if (!t) reminderTemplates.set(text, (t = compileTemplate(`${step.stepId}.text`, text, 'text')));
     const audience = to === 'incident' ? 'incident' : 'outside';
-    await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, t, await dataFor(ctx, i, undefined, audience), fallbackFor(i, audience)));
+    await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, t, dataFor(ctx, i, undefined, audience), fallbackFor(i, audience)));
     return { status: 'done', detail: `reminder posted to #${to}` };
   },
 });

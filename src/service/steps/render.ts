@@ -3,7 +3,6 @@ import type { Message } from '../../core/message.ts';
 import { escapeData, templateData, type TemplateData } from '../../templates/data.ts';
 import type { Template } from '../../templates/engine.ts';
 import type { AppContext } from '../context.ts';
-import { listTimeline } from '../../store/sql/listTimeline.ts';
 import { respondersOf } from './openChannel.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 
@@ -14,12 +13,10 @@ import type { StoredIncident } from '../../store/rows.ts';
 export type Audience = 'incident' | 'outside';
 
 /** Template data for an incident as it is now (names from contacts, the latest update). */
-export async function dataFor(ctx: AppContext, i: StoredIncident, text?: string, audience: Audience = 'incident'): Promise<TemplateData> {
-  const timeline = await listTimeline(ctx.db, i.id);
-  const lastUpdate = timeline.filter((e) => e.type === 'updated').at(-1)?.data?.note;
+export function dataFor(ctx: AppContext, i: StoredIncident, text?: string, audience: Audience = 'incident'): TemplateData {
   const data = templateData(i, {
     settings: ctx.config.settings, now: ctx.clock.now(), name: ctx.name,
-    responders: respondersOf(ctx, i).map(ctx.name), lastUpdate: typeof lastUpdate === 'string' ? lastUpdate : undefined, text,
+    responders: respondersOf(ctx, i).map(ctx.name), lastUpdate: i.lastUpdateNote ?? undefined, text,
   });
   return i.private && audience === 'outside' ? privateView(data) : data;
 }

@@ -44,7 +44,7 @@ export const statusPageKind = defineStep({
     if (body === undefined) {
       const template = ctx.config.templates.statuspage.get(status);
       if (!template) throw new Error(`no templates/statuspage/${status}.hbs`);
-      body = template.render(await dataFor(ctx, i, p.text)).trim();
+      body = template.render(dataFor(ctx, i, p.text)).trim();
     }
     if (ctx.config.settings.statusPage.review && !p.reviewedBy) {
       if (!i.channelId) throw new TransientError('the incident channel is not open yet', 1000);
