@@ -200,6 +200,11 @@ console.log(`burst: step start − due (the runner's own record): p50 ${fmt(st.p
 // How bunched the burst was: its due times, and the stand-in's arrivals (one process, one call at a time).
 const span = (xs: number[]) => (xs.length ? Math.max(...xs) - Math.min(...xs) : NaN);
 console.log(`burst: due times within ${fmt(span(dueRows.map((r) => new Date(r.due_at).getTime())), 0)} ms; calls reached the stand-in within ${fmt(span(posts(isBurstPost).map((c) => c.at)), 0)} ms`);
+// Each burst step changes its incident, so its card is redrawn once; more is work done twice.
+const burstChannels = new Set((await store.query<{ channel_id: string }>(`SELECT channel_id FROM incidents WHERE title LIKE 'E2E burst %'`)).map((r) => r.channel_id));
+const firstDue = Math.min(...dueRows.map((r) => new Date(r.due_at).getTime()));
+const redraws = slack.calls.filter((c) => c.method === 'chat.update' && burstChannels.has(String(c.args.channel)) && c.at >= firstDue).length;
+console.log(`burst: card redraws (chat.update) from the first due time on: ${redraws} for ${burstChannels.size} cards`);
 const spreadStarts = await store.query<{ late: number }>(`SELECT (result->>'lateMs')::float AS late FROM steps WHERE step_id LIKE 'spread-%' AND status = 'done'`);
 const sst = summary(spreadStarts.map((r) => r.late));
 console.log(`spread: step start − due (the runner's own record): p50 ${fmt(sst.p50, 0)} ms, p99 ${fmt(sst.p99, 0)} ms`);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { refreshStaleCards } from '../../src/service/cards.ts';
+import { CARD_LEASE_MS, refreshStaleCards } from '../../src/service/cards.ts';
 import type { Queryable } from '../../src/store/db.ts';
-import { listStaleCards } from '../../src/store/sql/listStaleCards.ts';
+import { claimStaleCards } from '../../src/store/sql/claimStaleCards.ts';
 import { ENGINES } from '../helpers/db.ts';
 import { testApp } from '../helpers/app.ts';
 
@@ -49,14 +49,54 @@ describe.each(ENGINES)('cards redrawn after a scheduler pass, on %s', (engine) =
     expect(again.statements).toHaveLength(1);
   });
 
-  it('a card whose update fails stays stale and is drawn on the next pass; the others are recorded', async () => {
+  it('a card whose update fails stays stale and is drawn again once its hold runs out; the others are recorded', async () => {
     for (let n = 1; n <= 3; n++) await t.dr(`declare sev3 Outage ${n}`);
     await t.drain();
     for (let n = 1; n <= 3; n++) await t.dr(`update INC-${n} still looking`);
     t.chat.failNext.set('update', [new Error('Slack said no')]);
     await refreshStaleCards(t.app.ctx);
     expect(await stale()).toEqual([1]);
+    const updates = () => t.chat.calls.filter((c) => c.method === 'update').length;
+    const before = updates();
+    await refreshStaleCards(t.app.ctx); // still held: not hammered again at once
+    expect(updates()).toBe(before);
+    t.clock.advance(CARD_LEASE_MS);
     await refreshStaleCards(t.app.ctx);
+    expect(updates()).toBe(before + 1);
+    expect(await stale()).toEqual([]);
+  });
+
+  it('two replicas redrawing at once draw each card once; cards held by a replica that died are drawn after its hold', async () => {
+    for (let n = 1; n <= 4; n++) await t.dr(`declare sev3 Outage ${n}`);
+    await t.drain();
+    for (let n = 1; n <= 4; n++) await t.dr(`update INC-${n} looking`);
+    const updates = () => t.chat.calls.filter((c) => c.method === 'update').length;
+    const before = updates();
+    // Replica a is in the middle of its first chat.update when replica b's pass ends.
+    let release!: () => void, inside!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const entered = new Promise<void>((r) => (inside = r));
+    const chat = t.app.ctx.chat;
+    const slowChat = Object.assign(Object.create(Object.getPrototypeOf(chat)), chat, {
+      update: async (...args: Parameters<typeof chat.update>) => (inside(), await gate, chat.update(...args)),
+    });
+    const a = refreshStaleCards({ ...t.app.ctx, chat: slowChat });
+    await entered;
+    await refreshStaleCards(t.app.ctx); // replica b
+    expect(updates()).toBe(before);
+    release();
+    await a;
+    expect(updates()).toBe(before + 4);
+    expect(await stale()).toEqual([]);
+
+    // A replica takes the cards and dies before drawing them.
+    for (let n = 1; n <= 2; n++) await t.dr(`update INC-${n} still looking`);
+    expect(await claimStaleCards(t.db, { now: t.clock.now(), leaseMs: CARD_LEASE_MS, limit: 100 })).toHaveLength(2);
+    await refreshStaleCards(t.app.ctx);
+    expect(updates()).toBe(before + 4);
+    t.clock.advance(CARD_LEASE_MS);
+    await refreshStaleCards(t.app.ctx);
+    expect(updates()).toBe(before + 6);
     expect(await stale()).toEqual([]);
   });
 
@@ -67,10 +107,10 @@ describe.each(ENGINES)('cards redrawn after a scheduler pass, on %s', (engine) =
     );
     await t.db.query('ANALYZE incidents');
     let sql: { text: string; params?: unknown[] } | undefined;
-    await listStaleCards({ query: async (text, params) => ((sql = { text, params }), []) }, 100);
+    await claimStaleCards({ query: async (text: string, params?: unknown[]) => ((sql = { text, params }), []) }, { now: t.clock.now(), leaseMs: CARD_LEASE_MS, limit: 100 });
     const plan = (await t.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql!.text}`, sql!.params)).map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toContain('incidents_stale_card');
     expect(plan).not.toMatch(/Seq Scan on incidents/);
-    expect(await listStaleCards(t.db, 100)).toEqual([]);
+    expect(await claimStaleCards(t.db, { now: t.clock.now(), leaseMs: CARD_LEASE_MS, limit: 100 })).toEqual([]);
   });
 });
