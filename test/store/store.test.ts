@@ -39,6 +39,21 @@ describe.each(ENGINES)('store on %s', (engine) => {
     await db.close();
   });
 
+  /** This test's schema as it was before migration `id`, to see what that migration does to data already there. */
+  async function schemaBefore(id: number) {
+    const schema = db.schema ?? 'public';
+    await db.exec(`DROP SCHEMA ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    await db.query('CREATE TABLE drbot_migrations (id integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    for (const m of migrationFiles().filter((f) => f.id < id)) {
+      await db.exec(m.sql);
+      await db.query('INSERT INTO drbot_migrations (id) VALUES ($1)', [m.id]);
+    }
+  }
+  /** An incident inserted with its number left to the column's default. */
+  const insertByDefault = async (title: string) => (await db.query<{ id: number }>(
+    `INSERT INTO incidents (title, severity, status, declared_by, commander, declared_at, last_update_at)
+     VALUES ($1, 2, 'investigating', 'U0A', 'U0A', $2, $2) RETURNING id`, [title, t0]))[0].id;
+
   async function newIncident(title = 'Lagos down') {
     return declaredIncident(db, { title, severity: 1, by: 'U0A', at: t0, services: ['api', 'db'] });
   }
@@ -192,17 +207,8 @@ describe.each(ENGINES)('store on %s', (engine) => {
   });
 
   it("an incident updated before migration 000025 gets its latest update's text", async () => {
-    const schema = db.schema ?? 'public';
-    await db.exec(`DROP SCHEMA ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    await db.query('CREATE TABLE drbot_migrations (id integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    for (const m of migrationFiles().filter((f) => f.id < 25)) {
-      await db.exec(m.sql);
-      await db.query('INSERT INTO drbot_migrations (id) VALUES ($1)', [m.id]);
-    }
-    const insert = async (title: string) => (await db.query<{ id: number }>(
-      `INSERT INTO incidents (title, severity, status, declared_by, commander, declared_at, last_update_at)
-       VALUES ($1, 2, 'investigating', 'U0A', 'U0A', $2, $2) RETURNING id`, [title, t0]))[0].id;
-    const [updated, quiet] = [await insert('Lagos down'), await insert('Abuja down')];
+    await schemaBefore(25);
+    const [updated, quiet] = [await insertByDefault('Lagos down'), await insertByDefault('Abuja down')];
     const entry = (id: number, type: string, at: Date, note?: string) => db.query(
       `INSERT INTO timeline (incident_id, at, actor, type, text, data) VALUES ($1, $2, 'U0A', $3, 'x', $4::jsonb)`, [id, at, type, JSON.stringify(note ? { note } : {})]);
     await entry(updated, 'updated', plus(60_000), 'first look');
@@ -220,10 +226,6 @@ describe.each(ENGINES)('store on %s', (engine) => {
       return { requestKey, incident: d.incident, event: d.event, steps: [step('open-channel', 0)], duplicateSince: plus(-600_000) };
     };
     const idOf = (o: Awaited<ReturnType<typeof declareIncidentOnce>>) => (o.kind === 'repeat' ? o.incidentId : o.incident.id);
-    /** An insert that leaves the number to the column's default. */
-    const insertByDefault = async (title: string) => (await db.query<{ id: number }>(
-      `INSERT INTO incidents (title, severity, status, declared_by, commander, declared_at, last_update_at)
-       VALUES ($1, 2, 'investigating', 'U0A', 'U0A', $2, $2) RETURNING id`, [title, t0]))[0].id;
 
     it('a declare that fails or rolls back does not use up a number', async () => {
       expect(idOf(await declareIncidentOnce(db, declaring('Lagos down', 'k1')))).toBe(1);
@@ -246,13 +248,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
     it('a database numbered by the old sequence carries on after its highest number', async () => {
       // The schema as it was before 000007, with incidents numbered by the sequence (which
       // jumped: INC-2, then INC-34 after a crash).
-      const schema = db.schema ?? 'public';
-      await db.exec(`DROP SCHEMA ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-      await db.query('CREATE TABLE drbot_migrations (id integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-      for (const m of migrationFiles().filter((f) => f.id < 7)) {
-        await db.exec(m.sql);
-        await db.query('INSERT INTO drbot_migrations (id) VALUES ($1)', [m.id]);
-      }
+      await schemaBefore(7);
       // Inserted as drbot did then: numbered by the column's default (the sequence).
       expect(await insertByDefault('one')).toBe(1);
       expect(await insertByDefault('two')).toBe(2);
