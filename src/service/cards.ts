@@ -1,6 +1,6 @@
 import { incidentCard } from '../core/card.ts';
 import { claimStaleCards } from '../store/sql/claimStaleCards.ts';
-import { setCardsPosted, type PostedCard } from '../store/sql/setCardPosted.ts';
+import { setCardsPosted, type PostedCard } from '../store/sql/setCardsPosted.ts';
 import type { AppContext } from './context.ts';
 
 /** Cards redrawn per pass at most (the rest wait for the next pass). */
@@ -25,7 +25,7 @@ export async function refreshStaleCards(ctx: AppContext): Promise<void> {
         drawn.push({ id: i.id, ts: i.cardTs, version: i.version });
       } catch (e) {
         ctx.metrics.errors.inc({ where: 'card' });
-        ctx.log.warn({ err: e, incident: i.id }, 'card refresh failed; will try again when its hold runs out (15 s)');
+        ctx.log.warn({ err: e, incident: i.id }, `card refresh failed; will try again when its hold runs out (${CARD_LEASE_MS / 1000} s)`);
       }
     }
   } finally {

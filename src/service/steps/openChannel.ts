@@ -4,7 +4,7 @@ import { channelName } from '../../core/channelName.ts';
 import { channelTopic } from '../../core/text.ts';
 import { ChatError } from '../../ports.ts';
 import { getIncidentWithSteps } from '../../store/sql/getIncidentWithSteps.ts';
-import { setCardPosted } from '../../store/sql/setCardPosted.ts';
+import { setCardsPosted } from '../../store/sql/setCardsPosted.ts';
 import { setIncidentChannel } from '../../store/sql/setIncidentChannel.ts';
 import type { StoredIncident } from '../../store/rows.ts';
 import type { AppContext } from '../context.ts';
@@ -48,7 +48,7 @@ export const openChannelKind = defineStep({
     if (!i.cardTs) {
       const fresh = (await getIncidentWithSteps(ctx.db, { id: i.id }))!;
       const posted = await ctx.chat.post(i.channelId!, incidentCard(fresh.incident, settings, ctx.clock.now(), fresh.steps));
-      await setCardPosted(ctx.db, i.id, posted.ts, fresh.incident.version);
+      await setCardsPosted(ctx.db, [{ id: i.id, ts: posted.ts, version: fresh.incident.version }]);
     }
     // A private incident (security) is not announced in public.
     if (!i.private) await ctx.chat.post(settings.channels.announcements, announcement(i, settings));

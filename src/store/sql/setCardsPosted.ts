@@ -19,7 +19,3 @@ export async function setCardsPosted(q: Queryable, cards: PostedCard[]): Promise
     [cards.map((c) => c.id), cards.map((c) => c.ts), cards.map((c) => c.version)],
   );
 }
-
-export async function setCardPosted(q: Queryable, id: number, ts: string, version: number): Promise<void> {
-  await setCardsPosted(q, [{ id, ts, version }]);
-}
