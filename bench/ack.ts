@@ -17,6 +17,8 @@ const SECRET = 'bench-signing-secret-0001';
 const STATUS_N = Number(process.env.BENCH_STATUS_N ?? 1000);
 const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+/** Which commands to measure (comma-separated), e.g. `status` alone for a profile of that path. */
+const COMMANDS = (process.env.BENCH_COMMANDS ?? 'help,status,declare').split(',');
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const slack = await startSlackStandIn({ channels: Object.entries(SLACK_CHANNELS).map(([name, id]) => ({ id, name })), triggerTtlMs: 3_600_000 });
@@ -67,7 +69,8 @@ async function quiet(): Promise<void> {
 const ROUNDS = 5;
 const rows: string[] = [];
 const result: Record<string, ReturnType<typeof summary> & { rps: number; cpu: number }> = {};
-for (const [name, text, n] of [['help', 'help', STATUS_N], ['status', 'status INC-1', STATUS_N], ['declare', 'declare sev3 Bench incident', DECLARE_N]] as const) {
+const commands = ([['help', 'help', STATUS_N], ['status', 'status INC-1', STATUS_N], ['declare', 'declare sev3 Bench incident', DECLARE_N]] as const).filter(([name]) => COMMANDS.includes(name));
+for (const [name, text, n] of commands) {
   const pooled: Record<string, { latencies: number[]; wallMs: number; cpuMs: number }> = { drbot: { latencies: [], wallMs: 0, cpuMs: 0 }, bolt: { latencies: [], wallMs: 0, cpuMs: 0 } };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 ? (['bolt', 'drbot'] as const) : (['drbot', 'bolt'] as const);
@@ -99,7 +102,7 @@ const cardLag = slack.channels.filter((c) => c.name.includes('bench-incident-drb
 
 console.log(`\ndrbot ack benchmark — ${new Date().toISOString()} — node ${process.version}, concurrency ${CONCURRENCY}, PostgreSQL store`);
 console.log(rows.join('\n'));
-for (const name of ['help', 'status', 'declare']) {
+for (const [name] of commands) {
   const d = result[`${name}/drbot`];
   const b = result[`${name}/bolt`];
   const target = name === 'declare' ? 'p99 ≤ ×2' : 'p99 ≤ ×1.0, throughput ≥ ×0.9';
@@ -107,7 +110,7 @@ for (const name of ['help', 'status', 'declare']) {
 }
 console.log(`load average ${loadavg().map((x) => fmt(x)).join(' ')}`);
 const lag = summary(cardLag);
-console.log(`channel created → card posted (stand-in clock, ${lag.n} declares): p50 ${fmt(lag.p50)} ms, p99 ${fmt(lag.p99)} ms`);
+if (lag.n) console.log(`channel created → card posted (stand-in clock, ${lag.n} declares): p50 ${fmt(lag.p50)} ms, p99 ${fmt(lag.p99)} ms`);
 console.log(`Slack stand-in violations: ${slack.violations.length}`);
 
 drbot.child.kill('SIGTERM');

@@ -83,6 +83,11 @@ export class StepRunner {
   private readonly finishes: FinishQueue;
   /** Claimed steps whose outcome is not written yet: their leases are renewed by the heartbeat. */
   private readonly held = new Set<number>();
+  /**
+   * Per incident, the end of its steps being sent in this replica (a later batch's steps go
+   * after), resolving true if one of them changed the incident (a later batch's read may predate it).
+   */
+  private readonly chains = new Map<number, Promise<boolean>>();
   private heartbeat?: NodeJS.Timeout;
   private beating = false;
 
@@ -96,53 +101,87 @@ export class StepRunner {
 
   /** Claims and runs one batch of due steps, then redraws stale cards. Returns how many ran. */
   async runDue(): Promise<number> {
-    const { claimed, written } = await this.runBatch();
-    await written;
+    const { claimed, full, sent, written } = await this.startBatch();
+    await Promise.all([sent, written]);
     // Under a burst, cards are redrawn once the backlog is through.
-    if (claimed < this.opts.batch) await this.afterPass();
+    if (!full) await this.afterPass();
     return claimed;
   }
 
   /**
-   * Sends one batch; resolves when the sends are over, with a promise of their outcomes being
-   * committed. The loop claims the next batch meanwhile (a claimed step keeps its lease until
-   * its outcome is written, so nothing is claimed twice).
+   * Claims a batch and starts it; resolves once the steps are claimed and their incidents read,
+   * with promises of the sends being over and of their outcomes being committed. The loop claims
+   * the next batch without waiting for these sends (a claimed step keeps its lease until its
+   * outcome is written, so nothing is claimed twice): a step falling due while an earlier one is
+   * still being sent starts on time. At most `batch` claimed steps are unfinished at once.
    */
-  private async runBatch(aheadMs = 0): Promise<{ claimed: number; written: Promise<unknown> }> {
+  private async startBatch(aheadMs = 0): Promise<{ claimed: number; full: boolean; sent: Promise<void>; written: Promise<unknown> }> {
     const now = this.ctx.clock.now();
-    const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now, dueBy: new Date(now.getTime() + aheadMs), leaseMs: this.opts.leaseMs, limit: this.opts.batch });
+    const limit = Math.max(1, this.opts.batch - this.held.size);
+    const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now, dueBy: new Date(now.getTime() + aheadMs), leaseMs: this.opts.leaseMs, limit });
     // A step this replica still holds (its outcome waits in memory for the store) is not run again.
     const claimed = all.filter((s) => !this.held.has(s.id));
     this.hold(claimed.map((s) => s.id));
-    // Steps of one incident run in due order; different incidents run side by side.
     const byIncident = new Map<number, ClaimedStep[]>();
     for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
-    // A claimed step that never starts (this pass failed first) is let go: its lease runs out.
-    const started = new Set<number>();
-    const written: Promise<void>[] = [];
+    let incidents: Map<number, StoredIncident>;
     try {
       await this.yieldToRequests();
-      const incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
-      // The next step of an incident starts once the previous send is over; its done mark commits alongside.
-      await Promise.all([...byIncident.values()].map(async (steps) => {
-        // The batch's read of the incident serves every step, unless a step says it changed it.
-        let incident = incidents.get(steps[0].incidentId);
-        for (const s of steps) {
-          await this.untilDue(s.dueAt);
-          await this.yieldToRequests();
-          started.add(s.id);
-          const ran = await this.track(this.runOne(s, incident).catch((e) => {
-            this.release(s.id);
-            throw e;
-          }));
-          written.push(this.track(ran.written.finally(() => this.release(s.id))));
-          if (ran.changedIncident) incident = undefined;
-        }
-      }));
-    } finally {
-      for (const s of claimed) if (!started.has(s.id)) this.release(s.id);
+      incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
+    } catch (e) {
+      // A claimed step that never starts is let go: its lease runs out.
+      for (const s of claimed) this.release(s.id);
+      throw e;
     }
-    return { claimed: all.length, written: Promise.all(written) };
+    const written: Promise<void>[] = [];
+    const sends = [...byIncident.values()].map((steps) => {
+      // Steps of one incident run in due order, after any of its steps still being sent from an
+      // earlier batch (which may change the incident: then it is read again); different
+      // incidents run side by side.
+      const id = steps[0].incidentId;
+      const before = this.chains.get(id) ?? Promise.resolve(false);
+      const chain = before.then((changed) => this.runInOrder(steps, changed ? undefined : incidents.get(id), written));
+      const tail = chain.then((changed) => changed, () => true);
+      this.chains.set(id, tail);
+      void tail.then(() => {
+        if (this.chains.get(id) === tail) this.chains.delete(id);
+      });
+      return this.track(chain);
+    });
+    const sent = Promise.all(sends).then(() => undefined);
+    return {
+      claimed: all.length,
+      full: all.length >= limit,
+      sent,
+      written: Promise.allSettled(sends).then(() => Promise.all(written)),
+    };
+  }
+
+  /**
+   * Runs one incident's steps of a batch one after another; a step that never starts is let go
+   * (its lease runs out). Resolves true if a step changed the incident.
+   */
+  private async runInOrder(steps: ClaimedStep[], loaded: StoredIncident | undefined, written: Promise<void>[]): Promise<boolean> {
+    // The batch's read of the incident serves every step, unless a step says it changed it.
+    let incident = loaded;
+    let changed = false;
+    let next = 0;
+    try {
+      for (; next < steps.length; next++) {
+        const s = steps[next];
+        await this.untilDue(s.dueAt);
+        await this.yieldToRequests();
+        const ran = await this.runOne(s, incident).catch((e) => {
+          this.release(s.id);
+          throw e;
+        });
+        written.push(this.track(ran.written.finally(() => this.release(s.id))));
+        if (ran.changedIncident) [incident, changed] = [undefined, true];
+      }
+      return changed;
+    } finally {
+      for (const s of steps.slice(next)) this.release(s.id);
+    }
   }
 
   private hold(ids: number[]): void {
@@ -154,7 +193,9 @@ export class StepRunner {
   }
 
   private release(id: number): void {
-    this.held.delete(id);
+    if (!this.held.delete(id)) return;
+    // The loop waits for room to claim while more than half a batch is unfinished.
+    if (this.held.size === Math.floor(this.opts.batch / 2)) this.wake();
     if (!this.held.size && this.heartbeat) {
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
@@ -312,15 +353,27 @@ export class StepRunner {
         await this.sleep(this.opts.idleMs);
         continue;
       }
+      // A backlog is claimed as its sends finish, half a batch at a time (release() wakes the loop).
+      if (this.held.size > this.opts.batch / 2) {
+        this.woken = false;
+        await this.sleep(this.opts.idleMs);
+        continue;
+      }
       let ran = 0;
+      let full = false;
+      let claimedAt = 0;
       try {
         this.woken = false;
         await this.yieldToRequests();
-        const batch = await this.runBatch(this.opts.aheadMs);
+        claimedAt = this.ctx.clock.now().getTime();
+        const batch = await this.startBatch(this.opts.aheadMs);
         ran = batch.claimed;
-        // The next claim does not wait for these outcomes to commit (a claimed step keeps its lease
-        // until its outcome is written, so nothing runs twice); cards are redrawn once they are in.
-        const full = ran >= this.opts.batch;
+        full = batch.full;
+        batch.sent.catch((e) => {
+          this.ctx.metrics.errors.inc({ where: 'scheduler' });
+          this.ctx.log.error({ err: e }, 'scheduler pass failed');
+        });
+        // Cards are redrawn once the outcomes are in, unless more is due right now.
         batch.written.then(() => {
           if (!full) this.afterPassInBackground();
         }, (e) => this.ctx.log.error({ err: e }, 'writing step outcomes failed; their leases run out and they run again'));
@@ -329,20 +382,25 @@ export class StepRunner {
         this.ctx.log.error({ err: e }, 'scheduler pass failed');
       }
       if (!this.running) break;
-      if (ran >= this.opts.batch || this.woken) continue;
-      await this.sleep(await this.sleepMs(ran > 0));
+      if (full || this.woken) continue;
+      await this.sleep(await this.sleepMs(ran > 0 ? claimedAt : undefined));
     }
   }
 
   /**
    * Until the next due time, less `aheadMs` when the last pass claimed something. A pass that
    * claimed nothing saw every step due within `aheadMs`: what is next is a lease running out,
-   * which cannot be claimed ahead.
+   * which cannot be claimed ahead. Passes that claim are at least `aheadMs / 2` apart: a steady
+   * stream of steps is claimed in windows (each step between `aheadMs / 2` and `aheadMs` before
+   * it falls due), not in one pass, claim and read per step.
    */
-  private async sleepMs(lookAhead = true): Promise<number> {
+  private async sleepMs(claimedAt?: number): Promise<number> {
+    const ahead = this.opts.aheadMs ?? 0;
     try {
       const next = await nextDueAt(this.ctx.db);
-      const until = next ? next.getTime() - this.ctx.clock.now().getTime() - (lookAhead ? this.opts.aheadMs ?? 0 : 0) : this.opts.idleMs;
+      const now = this.ctx.clock.now().getTime();
+      if (!next) return this.opts.idleMs;
+      const until = claimedAt === undefined ? next.getTime() - now : Math.max(next.getTime() - ahead, claimedAt + ahead / 2) - now;
       return Math.max(0, Math.min(this.opts.idleMs, until));
     } catch {
       return this.opts.idleMs;

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { textMessage } from '../../src/core/message.ts';
+import { openChannelKind } from '../../src/service/steps/openChannel.ts';
+import { postStep } from '../../src/service/steps/post.ts';
+import { plantSteps } from '../../src/store/sql/plantSteps.ts';
+import { SLACK_CHANNELS } from '../helpers/configDir.ts';
+import { ENGINES } from '../helpers/db.ts';
+import { declaredIncident } from '../helpers/declared.ts';
+import { slackApp } from '../helpers/slackApp.ts';
+import { until } from '../helpers/until.ts';
+
+type S = Awaited<ReturnType<typeof slackApp>>;
+
+/**
+ * The scheduler loop claims the next steps while earlier ones are still being sent: a slow
+ * provider call holds up its own incident's later steps (they keep their order), not other
+ * incidents' steps falling due meanwhile.
+ */
+describe.each(ENGINES)('scheduler passes overlap (%s)', (engine) => {
+  let s: S | undefined;
+  afterEach(async () => {
+    s?.slack.assertNoViolations();
+    await s?.close();
+    s = undefined;
+  });
+
+  async function startedLate(id: string): Promise<number> {
+    const [row] = await s!.db.query<{ late: number }>(`SELECT (result->>'lateMs')::int AS late FROM steps WHERE step_id = $1 AND status = 'done'`, [id]);
+    return row.late;
+  }
+
+  it('a step due while another incident\'s send is slow starts on time; one incident\'s steps keep their order', async () => {
+    s = await slackApp({ engine });
+    const at = new Date();
+    const [slow, other] = await Promise.all(['Slow provider', 'Other incident'].map((title) => declaredIncident(s!.db, { title, severity: 3, by: 'U0ONCALL01', at })));
+    const post = (id: string, dueIn: number) => postStep(id, id, 'engineering', textMessage([`${id}.`]), new Date(Date.now() + dueIn));
+    // The first message the stand-in receives takes 1.5 s to answer.
+    s.slack.delayNext('chat.postMessage', 1_500);
+    await plantSteps(s.db, slow.id, [post('slow-first', 300), post('slow-second', 600)]);
+    await plantSteps(s.db, other.id, [post('other', 600)]);
+
+    const arrived = (text: string) => s!.slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === SLACK_CHANNELS.engineering && c.args.text === text)?.at;
+    await until('three messages at the stand-in', () => ['slow-first.', 'slow-second.', 'other.'].every(arrived), 10_000);
+    await until('the slow message answered', () => s!.slack.calls.find((c) => c.args.text === 'slow-first.')?.status, 5_000);
+    const answered = arrived('slow-first.')! + 1_500;
+    // Without overlapping passes, `other` would wait ~1.2 s for the slow send to be over.
+    expect(arrived('other.')!).toBeLessThan(answered - 500);
+    expect(await startedLate('other')).toBeLessThan(300);
+    // The same incident's next step waited for the slow one.
+    expect(arrived('slow-second.')!).toBeGreaterThanOrEqual(answered);
+    expect(await startedLate('slow-second')).toBeGreaterThan(900);
+  });
+  it('a later batch\'s step runs with what an earlier, still running step of its incident changed', async () => {
+    s = await slackApp({ engine });
+    const incident = await declaredIncident(s.db, { title: 'Channel opens slowly', severity: 3, by: 'U0ONCALL01', at: new Date() });
+    s.slack.delayNext('conversations.create', 1_000);
+    await plantSteps(s.db, incident.id, [
+      openChannelKind.plan({ stepId: 'open', source: 'system', label: 'Open the channel', dueAt: new Date(Date.now() + 200), params: {} }),
+      postStep('into-channel', 'into-channel', 'incident', textMessage(['into-channel.']), new Date(Date.now() + 500)),
+    ]);
+    const post = await until('the post in the new channel', () => s!.slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.text === 'into-channel.'), 10_000);
+    const [channel] = s.slack.channels.filter((c) => c.name.includes('channel-opens-slowly'));
+    expect(post.args.channel).toBe(channel.id);
+    // Claimed while the channel was being created, it was not sent with the incident as read
+    // then (no channel: "not open yet", tried again a second later) but read again after.
+    const [row] = await s.db.query<{ attempts: number }>(`SELECT attempts FROM steps WHERE step_id = 'into-channel'`);
+    expect(row.attempts).toBe(1);
+  });
+});
