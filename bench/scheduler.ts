@@ -171,10 +171,10 @@ for (const s of scenarios) {
     }
   }
 }
-console.log('\np99 lateness, drbot relative to the best other system in the same row:');
-for (const s of scenarios) for (const workers of [1, 2]) {
+const others = systems.map(([n]) => n).filter((n) => n !== 'drbot');
+if (others.length) console.log('\np99 lateness, drbot relative to the best other system in the same row:');
+for (const s of others.length ? scenarios : []) for (const workers of [1, 2]) {
   const row = (n: string) => table[`${s.name}/${workers}/${n}`]?.p99 ?? NaN;
-  const others = systems.map(([n]) => n).filter((n) => n !== 'drbot');
   const best = Math.min(...others.map(row).filter(Number.isFinite));
   console.log(`  ${s.name}, ${workers} worker(s): drbot ×${fmt(row('drbot') / best, 2)} of the best of ${others.join(', ')} (${fmt(best)} ms)`);
 }

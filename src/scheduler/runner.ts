@@ -67,7 +67,7 @@ export interface StepGuard {
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
-  leaseMs: 15_000, sendTimeoutMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000, aheadMs: 50,
+  leaseMs: 15_000, sendTimeoutMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000, aheadMs: 100,
 };
 
 /**
@@ -83,6 +83,8 @@ export class StepRunner {
   private readonly finishes: FinishQueue;
   /** Claimed steps whose outcome is not written yet: their leases are renewed by the heartbeat. */
   private readonly held = new Set<number>();
+  /** Claimed steps whose send is not over yet (at most one and a half batches). */
+  private unsent = 0;
   /**
    * Per incident, the end of its steps being sent in this replica (a later batch's steps go
    * after), resolving true if one of them changed the incident (a later batch's read may predate it).
@@ -113,15 +115,17 @@ export class StepRunner {
    * with promises of the sends being over and of their outcomes being committed. The loop claims
    * the next batch without waiting for these sends (a claimed step keeps its lease until its
    * outcome is written, so nothing is claimed twice): a step falling due while an earlier one is
-   * still being sent starts on time. At most `batch` claimed steps are unfinished at once.
+   * still being sent starts on time. The loop claims again once at most half a batch is still
+   * being sent, so at most one and a half batches are claimed and not yet sent.
    */
   private async startBatch(aheadMs = 0): Promise<{ claimed: number; full: boolean; sent: Promise<void>; written: Promise<unknown> }> {
     const now = this.ctx.clock.now();
-    const limit = Math.max(1, this.opts.batch - this.held.size);
+    const limit = this.opts.batch;
     const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now, dueBy: new Date(now.getTime() + aheadMs), leaseMs: this.opts.leaseMs, limit });
     // A step this replica still holds (its outcome waits in memory for the store) is not run again.
     const claimed = all.filter((s) => !this.held.has(s.id));
     this.hold(claimed.map((s) => s.id));
+    this.unsent += claimed.length;
     const byIncident = new Map<number, ClaimedStep[]>();
     for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
     let incidents: Map<number, StoredIncident>;
@@ -131,6 +135,7 @@ export class StepRunner {
     } catch (e) {
       // A claimed step that never starts is let go: its lease runs out.
       for (const s of claimed) this.release(s.id);
+      this.sendsOver(claimed.length);
       throw e;
     }
     const written: Promise<void>[] = [];
@@ -165,23 +170,33 @@ export class StepRunner {
     // The batch's read of the incident serves every step, unless a step says it changed it.
     let incident = loaded;
     let changed = false;
-    let next = 0;
+    let started = 0;
     try {
-      for (; next < steps.length; next++) {
-        const s = steps[next];
+      for (const s of steps) {
         await this.untilDue(s.dueAt);
         await this.yieldToRequests();
+        started++;
         const ran = await this.runOne(s, incident).catch((e) => {
           this.release(s.id);
           throw e;
-        });
+        }).finally(() => this.sendsOver(1));
         written.push(this.track(ran.written.finally(() => this.release(s.id))));
         if (ran.changedIncident) [incident, changed] = [undefined, true];
       }
       return changed;
     } finally {
-      for (const s of steps.slice(next)) this.release(s.id);
+      const unstarted = steps.slice(started);
+      for (const s of unstarted) this.release(s.id);
+      this.sendsOver(unstarted.length);
     }
+  }
+
+  /** `n` claimed steps' sends are over (or will never start): the loop may claim again once half a batch is. */
+  private sendsOver(n: number): void {
+    const before = this.unsent;
+    this.unsent -= n;
+    const half = this.opts.batch / 2;
+    if (before > half && this.unsent <= half) this.wake();
   }
 
   private hold(ids: number[]): void {
@@ -194,8 +209,6 @@ export class StepRunner {
 
   private release(id: number): void {
     if (!this.held.delete(id)) return;
-    // The loop waits for room to claim while more than half a batch is unfinished.
-    if (this.held.size === Math.floor(this.opts.batch / 2)) this.wake();
     if (!this.held.size && this.heartbeat) {
       clearInterval(this.heartbeat);
       this.heartbeat = undefined;
@@ -353,8 +366,8 @@ export class StepRunner {
         await this.sleep(this.opts.idleMs);
         continue;
       }
-      // A backlog is claimed as its sends finish, half a batch at a time (release() wakes the loop).
-      if (this.held.size > this.opts.batch / 2) {
+      // A backlog is claimed a batch at a time, once half the last one is sent (sendsOver() wakes the loop).
+      if (this.unsent > this.opts.batch / 2) {
         this.woken = false;
         await this.sleep(this.opts.idleMs);
         continue;

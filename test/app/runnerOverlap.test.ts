@@ -66,4 +66,21 @@ describe.each(ENGINES)('scheduler passes overlap (%s)', (engine) => {
     const [row] = await s.db.query<{ attempts: number }>(`SELECT attempts FROM steps WHERE step_id = 'into-channel'`);
     expect(row.attempts).toBe(1);
   });
+  it('claims at most one and a half batches ahead of the sends: a slow provider does not pull the whole backlog in', async () => {
+    s = await slackApp({ engine, runner: { batch: 2 } });
+    const incidents = await Promise.all(Array.from({ length: 8 }, (_, k) => declaredIncident(s!.db, { title: `Backlog ${k}`, severity: 3, by: 'U0ONCALL01', at: new Date() })));
+    // Answers take 0.15 s, 0.3 s, … in the order the messages arrive: one send of a batch ends before the other.
+    for (let k = 0; k < 8; k++) s.slack.delayNext('chat.postMessage', 150 * (k + 1));
+    const due = new Date();
+    for (const [k, i] of incidents.entries()) await plantSteps(s.db, i.id, [postStep(`backlog-${k}`, `backlog-${k}`, 'engineering', textMessage([`backlog-${k}.`]), due)]);
+    let most = 0;
+    await until('eight messages answered', async () => {
+      const [{ claimed, left }] = await s!.db.query<{ claimed: number; left: number }>(
+        `SELECT count(*) FILTER (WHERE lease_until IS NOT NULL)::int AS claimed, count(*)::int AS left FROM steps WHERE status = 'pending' AND step_id LIKE 'backlog-%'`);
+      most = Math.max(most, claimed);
+      return left === 0;
+    }, 15_000);
+    // A batch of 2; once one of its sends is over the next batch is claimed beside the other.
+    expect(most).toBe(3);
+  });
 });

@@ -159,7 +159,11 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname)?.[1];
     if (!method) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not a Web API path');
-    const parsed = parseSlackRequest(method, url.searchParams, req.headers, await readBody(req));
+    const body = await readBody(req);
+    // Requests that arrived together are stamped before this one is checked (the check is
+    // synchronous and would hold up their stamps).
+    await new Promise((r) => setImmediate(r));
+    const parsed = parseSlackRequest(method, url.searchParams, req.headers, body);
     const checked = validateSlackCall(method, parsed.args);
     const call: SlackCall = { method, args: checked.args, at };
     calls.push(call);
