@@ -24,8 +24,9 @@ describe.each(ENGINES)('scheduler passes overlap (%s)', (engine) => {
     s = undefined;
   });
 
+  /** How late the step started, by the runner's record (once its outcome is written). */
   async function startedLate(id: string): Promise<number> {
-    const [row] = await s!.db.query<{ late: number }>(`SELECT (result->>'lateMs')::int AS late FROM steps WHERE step_id = $1 AND status = 'done'`, [id]);
+    const row = await until(`${id} written`, async () => (await s!.db.query<{ late: number }>(`SELECT (result->>'lateMs')::int AS late FROM steps WHERE step_id = $1 AND status = 'done'`, [id]))[0], 5_000);
     return row.late;
   }
 
@@ -47,7 +48,7 @@ describe.each(ENGINES)('scheduler passes overlap (%s)', (engine) => {
     expect(arrived('other.')!).toBeLessThan(answered - 500);
     expect(await startedLate('other')).toBeLessThan(300);
     // The same incident's next step waited for the slow one.
-    expect(arrived('slow-second.')!).toBeGreaterThanOrEqual(answered);
+    expect(arrived('slow-second.')!).toBeGreaterThan(answered - 10); // (timers and Date.now() round to the ms)
     expect(await startedLate('slow-second')).toBeGreaterThan(900);
   });
   it('a later batch\'s step runs with what an earlier, still running step of its incident changed', async () => {
