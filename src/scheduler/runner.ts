@@ -164,15 +164,19 @@ export class StepRunner {
 
   /**
    * Runs one incident's steps of a batch one after another; a step that never starts is let go
-   * (its lease runs out). Resolves true if a step changed the incident.
+   * (its lease runs out). Each starts once the outcome of the one before is committed, so it sees
+   * what that one did (a PIR drawn after the resolve steps lists them). Resolves, once the last
+   * outcome is committed, true if a step changed the incident.
    */
   private async runInOrder(steps: ClaimedStep[], loaded: StoredIncident | undefined, written: Promise<void>[]): Promise<boolean> {
     // The batch's read of the incident serves every step, unless a step says it changed it.
     let incident = loaded;
     let changed = false;
     let started = 0;
+    let previous: Promise<void> = Promise.resolve();
     try {
       for (const s of steps) {
+        await previous;
         await this.untilDue(s.dueAt);
         await this.yieldToRequests();
         started++;
@@ -180,9 +184,11 @@ export class StepRunner {
           this.release(s.id);
           throw e;
         }).finally(() => this.sendsOver(1));
-        written.push(this.track(ran.written.finally(() => this.release(s.id))));
+        previous = this.track(ran.written.finally(() => this.release(s.id)));
+        written.push(previous);
         if (ran.changedIncident) [incident, changed] = [undefined, true];
       }
+      await previous;
       return changed;
     } finally {
       const unstarted = steps.slice(started);
