@@ -90,6 +90,8 @@ export class StepRunner {
    * after), resolving true if one of them changed the incident (a later batch's read may predate it).
    */
   private readonly chains = new Map<number, Promise<boolean>>();
+  /** Per incident, the write of the outcome of its latest step sent here (until written). */
+  private readonly lastOutcome = new Map<number, Promise<void>>();
   private heartbeat?: NodeJS.Timeout;
   private beating = false;
 
@@ -164,19 +166,19 @@ export class StepRunner {
 
   /**
    * Runs one incident's steps of a batch one after another; a step that never starts is let go
-   * (its lease runs out). Each starts once the outcome of the one before is committed, so it sees
-   * what that one did (a PIR drawn after the resolve steps lists them). Resolves, once the last
-   * outcome is committed, true if a step changed the incident.
+   * (its lease runs out). A step whose kind reads what the steps before it did (a PIR drawn after
+   * the resolve steps) starts once their outcomes are written. Resolves true if a step changed
+   * the incident.
    */
   private async runInOrder(steps: ClaimedStep[], loaded: StoredIncident | undefined, written: Promise<void>[]): Promise<boolean> {
     // The batch's read of the incident serves every step, unless a step says it changed it.
     let incident = loaded;
     let changed = false;
     let started = 0;
-    let previous: Promise<void> = Promise.resolve();
     try {
       for (const s of steps) {
-        await previous;
+        // Outcomes are written in order (FinishQueue), so the latest one written means all are.
+        if (this.kinds.get(s.kind)?.readsOutcomes) await this.lastOutcome.get(s.incidentId)?.catch(() => undefined);
         await this.untilDue(s.dueAt);
         await this.yieldToRequests();
         started++;
@@ -184,11 +186,14 @@ export class StepRunner {
           this.release(s.id);
           throw e;
         }).finally(() => this.sendsOver(1));
-        previous = this.track(ran.written.finally(() => this.release(s.id)));
-        written.push(previous);
+        const outcome = this.track(ran.written.finally(() => this.release(s.id)));
+        written.push(outcome);
+        this.lastOutcome.set(s.incidentId, outcome);
+        void outcome.catch(() => undefined).then(() => {
+          if (this.lastOutcome.get(s.incidentId) === outcome) this.lastOutcome.delete(s.incidentId);
+        });
         if (ran.changedIncident) [incident, changed] = [undefined, true];
       }
-      await previous;
       return changed;
     } finally {
       const unstarted = steps.slice(started);

@@ -101,6 +101,7 @@ function summary(ref: string, r: DrillReport, link: Line): Line[] {
 
 export const drillReportKind = defineStep({
   kind: 'drill_report',
+  readsOutcomes: true,
   params: z.object({}),
   run: async (ctx, _step, i) => {
     const ref = incidentRef(i.id);

@@ -71,6 +71,7 @@ async function linkActionItems(ctx: AppContext, i: StoredIncident, url: string):
  */
 export const pirDocKind = defineStep({
   kind: 'pir_doc',
+  readsOutcomes: true,
   params: z.object({}),
   uses: ['tracker'],
   run: async (ctx, _step, i) => {

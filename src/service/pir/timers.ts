@@ -29,6 +29,7 @@ export function pirTimerSteps(i: Pick<Incident, 'version'>, resolvedAt: Date): S
  */
 export const pirTimerKind = defineStep({
   kind: 'pir_timer',
+  readsOutcomes: true,
   params: z.object({ stage: z.enum(PIR_STAGES.map((s) => s.stage) as [PirStage, ...PirStage[]]), resolvedAt: z.iso.datetime() }),
   run: async (ctx, step, i) => {
     const { stage } = step.params;

@@ -18,6 +18,7 @@ export function outcomeMetricsStep(stepId: string, dueAt: Date): StepPlan {
 
 export const outcomeMetricsKind = defineStep({
   kind: 'outcome_metrics',
+  readsOutcomes: true,
   params: z.object({}),
   reportFailure: false,
   run: async (ctx, _step, i) => {

@@ -33,6 +33,11 @@ export interface StepKind<S extends z.ZodType = z.ZodType> {
   readonly run: StepRun<z.output<S>>;
   /** A failure is also posted in the incident channel (a failed post does not post about itself). */
   readonly reportFailure: boolean;
+  /**
+   * It reads what the incident's steps did (timeline, step outcomes): the runner starts it once
+   * the outcomes of the incident's steps before it are written. Other steps do not wait for that.
+   */
+  readonly readsOutcomes: boolean;
   /** A step of this kind, typed by its params. */
   plan(p: StepPlanInput<z.input<S>>): StepPlan;
 }
@@ -52,10 +57,11 @@ export function planner<S extends z.ZodType>(shape: StepShape<S>): (p: StepPlanI
 export function defineStep<S extends z.ZodType>(d: StepShape<S> & {
   run: StepRun<z.output<S>>;
   reportFailure?: boolean;
+  readsOutcomes?: boolean;
   /** Integrations the step calls: when one is the built-in simulation, its outcome says so. */
   uses?: PortName[];
 }): StepKind<S> {
   const uses = d.uses ?? [];
   const run: StepRun<z.output<S>> = uses.length ? async (ctx, step, i) => labelOutcome(uses.map((u) => ctx[u]), await d.run(ctx, step, i)) : d.run;
-  return { kind: d.kind, params: d.params, run, reportFailure: d.reportFailure ?? true, plan: planner(d) };
+  return { kind: d.kind, params: d.params, run, reportFailure: d.reportFailure ?? true, readsOutcomes: d.readsOutcomes ?? false, plan: planner(d) };
 }
