@@ -15,7 +15,7 @@
 import { Agent } from 'node:https';
 import nodemailer from 'nodemailer';
 import { cpus, loadavg } from 'node:os';
-import { DEFAULT_RUNNER_OPTIONS } from '../src/scheduler/runner.ts';
+import { DEFAULT_RUNNER_OPTIONS } from '../src/scheduler/runnerOptions.ts';
 import { getIncident } from '../src/store/sql/getIncident.ts';
 import { listSteps } from '../src/store/sql/listSteps.ts';
 import { slackConfigDir, SLACK_CHANNELS } from '../test/helpers/configDir.ts';

@@ -1,74 +1,13 @@
-import { conditionHolds, type StepCondition } from '../core/chain.ts';
-import { formatDuration } from '../core/duration.ts';
-import { withTimeout } from '../core/withTimeout.ts';
-import type { TimelineEvent } from '../core/incident.ts';
-import { textMessage } from '../core/message.ts';
-import type { StepOutcome } from '../core/steps.ts';
-import { NotConfigured, TransientError } from '../ports.ts';
 import type { AppContext } from '../service/context.ts';
-import { postStep } from '../service/steps/post.ts';
 import type { StepRegistry } from '../service/steps/registry.ts';
 import { claimDueSteps, type ClaimedStep } from '../store/sql/claimDueSteps.ts';
-import { nextDueAt } from '../store/sql/nextDueAt.ts';
-import { renewLeases } from '../store/sql/renewLeases.ts';
-import { retryStepLater } from '../store/sql/retryStepLater.ts';
-import { getIncident } from '../store/sql/getIncident.ts';
 import { getIncidents } from '../store/sql/getIncidents.ts';
+import { nextDueAt } from '../store/sql/nextDueAt.ts';
 import type { StoredIncident } from '../store/rows.ts';
-import { retryDelayMs } from './backoff.ts';
 import { FinishQueue } from './finishQueue.ts';
-
-export interface RunnerOptions {
-  /** This replica's name in leases. */
-  worker: string;
-  /**
-   * How long a claim holds without news. While a step is claimed and not yet written, the runner
-   * renews its lease every `leaseMs / 3` (a heartbeat), so a short lease covers a long send and a
-   * replica that dies loses its steps within `leaseMs`.
-   */
-  leaseMs: number;
-  /** Longest a single send may take before it counts as failed (and is retried). */
-  sendTimeoutMs?: number;
-  batch: number;
-  maxAttempts: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /** Longest sleep without a wake-up (other replicas' new steps are seen within this). */
-  idleMs: number;
-  /** A step that starts later than this after it fell due is marked late in the timeline. */
-  lateAfterMs: number;
-  /** Told each step's timeline line once written (the console prints them). */
-  onFinished?: (incidentId: number, text: string) => void;
-  /** Work after a pass that left nothing due (the application redraws stale cards). */
-  afterPass?: () => Promise<void>;
-  /**
-   * The application's rules around each step (drills: what is withheld, with where it would have
-   * gone, and a context that marks everything DRILL). The runner knows steps, not use cases.
-   */
-  stepGuard?: StepGuard;
-  /** While true (Slack requests are being answered) the runner waits, at most `maxDeferMs` each time. */
-  deferWhile?: () => boolean;
-  maxDeferMs?: number;
-  /** While true (a standby on a read-only replica) the runner claims nothing. */
-  paused?: () => boolean;
-  /**
-   * The loop wakes this much before the next step falls due and claims what falls due within it,
-   * then starts each step at its due time: the claim and the incident's read are paid before the
-   * due time, not after it (README "Performance"). `runDue` does not look ahead.
-   */
-  aheadMs?: number;
-}
-
-export interface StepGuard {
-  /** Why this step is not sent (recorded as skipped), or undefined. */
-  withholds(ctx: AppContext, step: ClaimedStep, incident: StoredIncident): string | undefined;
-  /** The context the step runs with. */
-  context(ctx: AppContext, step: ClaimedStep, incident: StoredIncident): AppContext;
-}
-
-export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'worker'> = {
-  leaseMs: 15_000, sendTimeoutMs: 60_000, batch: 250, maxAttempts: 5, backoffBaseMs: 2_000, backoffMaxMs: 120_000, idleMs: 2_000, lateAfterMs: 30_000, aheadMs: 100,
-};
+import { HeldSteps } from './heldSteps.ts';
+import { runStep, type StepDeps } from './runStep.ts';
+import type { RunnerOptions } from './runnerOptions.ts';
 
 /**
  * The durable schedule's worker: claims due steps with a lease, sends them outside any
@@ -81,8 +20,9 @@ export class StepRunner {
   private woken = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly finishes: FinishQueue;
+  private readonly deps: StepDeps;
   /** Claimed steps whose outcome is not written yet: their leases are renewed by the heartbeat. */
-  private readonly held = new Set<number>();
+  private readonly held: HeldSteps;
   /** Claimed steps whose send is not over yet (at most one and a half batches). */
   private unsent = 0;
   /**
@@ -92,15 +32,15 @@ export class StepRunner {
   private readonly chains = new Map<number, Promise<boolean>>();
   /** Per incident, the write of the outcome of its latest step sent here (until written). */
   private readonly lastOutcome = new Map<number, Promise<void>>();
-  private heartbeat?: NodeJS.Timeout;
-  private beating = false;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly kinds: StepRegistry,
     private readonly opts: RunnerOptions,
   ) {
+    this.held = new HeldSteps(ctx, opts);
     this.finishes = new FinishQueue(ctx.db, (e, waiting) => ctx.log.warn({ err: e, waiting }, 'the store is unreachable: step outcomes are kept in memory and written when it is back (not sent again)'));
+    this.deps = { ctx, kinds, opts, finishes: this.finishes, wake: () => this.wake() };
   }
 
   /** Claims and runs one batch of due steps, then redraws stale cards. Returns how many ran. */
@@ -126,7 +66,7 @@ export class StepRunner {
     const all = await claimDueSteps(this.ctx.db, { worker: this.opts.worker, now, dueBy: new Date(now.getTime() + aheadMs), leaseMs: this.opts.leaseMs, limit });
     // A step this replica still holds (its outcome waits in memory for the store) is not run again.
     const claimed = all.filter((s) => !this.held.has(s.id));
-    this.hold(claimed.map((s) => s.id));
+    this.held.hold(claimed.map((s) => s.id));
     this.unsent += claimed.length;
     const byIncident = new Map<number, ClaimedStep[]>();
     for (const s of claimed) byIncident.set(s.incidentId, [...(byIncident.get(s.incidentId) ?? []), s]);
@@ -136,7 +76,7 @@ export class StepRunner {
       incidents = await getIncidents(this.ctx.db, [...byIncident.keys()]);
     } catch (e) {
       // A claimed step that never starts is let go: its lease runs out.
-      for (const s of claimed) this.release(s.id);
+      for (const s of claimed) this.held.release(s.id);
       this.sendsOver(claimed.length);
       throw e;
     }
@@ -182,11 +122,11 @@ export class StepRunner {
         await this.untilDue(s.dueAt);
         await this.yieldToRequests();
         started++;
-        const ran = await this.runOne(s, incident).catch((e) => {
-          this.release(s.id);
+        const ran = await runStep(this.deps, s, incident).catch((e) => {
+          this.held.release(s.id);
           throw e;
         }).finally(() => this.sendsOver(1));
-        const outcome = this.track(ran.written.finally(() => this.release(s.id)));
+        const outcome = this.track(ran.written.finally(() => this.held.release(s.id)));
         written.push(outcome);
         this.lastOutcome.set(s.incidentId, outcome);
         void outcome.catch(() => undefined).then(() => {
@@ -197,7 +137,7 @@ export class StepRunner {
       return changed;
     } finally {
       const unstarted = steps.slice(started);
-      for (const s of unstarted) this.release(s.id);
+      for (const s of unstarted) this.held.release(s.id);
       this.sendsOver(unstarted.length);
     }
   }
@@ -208,38 +148,6 @@ export class StepRunner {
     this.unsent -= n;
     const half = this.opts.batch / 2;
     if (before > half && this.unsent <= half) this.wake();
-  }
-
-  private hold(ids: number[]): void {
-    for (const id of ids) this.held.add(id);
-    if (this.held.size && !this.heartbeat) {
-      this.heartbeat = setInterval(() => void this.beat(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
-      this.heartbeat.unref();
-    }
-  }
-
-  private release(id: number): void {
-    if (!this.held.delete(id)) return;
-    if (!this.held.size && this.heartbeat) {
-      clearInterval(this.heartbeat);
-      this.heartbeat = undefined;
-    }
-  }
-
-  /** Renews the leases of every step this replica holds (one statement); a failure is retried at the next beat. */
-  private async beat(): Promise<void> {
-    if (this.beating || !this.held.size) return;
-    this.beating = true;
-    const ids = [...this.held];
-    try {
-      const kept = await renewLeases(this.ctx.db, { worker: this.opts.worker, ids, until: new Date(this.ctx.clock.now().getTime() + this.opts.leaseMs) });
-      const lost = ids.filter((id) => !kept.has(id) && this.held.has(id));
-      if (lost.length) this.ctx.log.debug({ lost }, 'heartbeat: steps no longer held (finished, or taken over)');
-    } catch (e) {
-      this.ctx.log.warn({ err: e, steps: ids.length }, 'heartbeat: could not renew step leases; will try again');
-    } finally {
-      this.beating = false;
-    }
   }
 
   /** Acks come first: background sends wait (briefly, so a steady stream cannot starve them). */
@@ -290,73 +198,6 @@ export class StepRunner {
 
   private async afterPass(): Promise<void> {
     await this.opts.afterPass?.().catch((e) => this.ctx.log.warn({ err: e }, 'work after a scheduler pass failed; will try again'));
-  }
-
-  /** Sends one step; resolves when the send is over, with a promise of its outcome being written. */
-  private async runOne(step: ClaimedStep, loaded?: StoredIncident): Promise<{ written: Promise<void>; changedIncident?: boolean }> {
-    const { ctx, opts } = this;
-    const startedAt = ctx.clock.now();
-    const lateMs = Math.max(0, startedAt.getTime() - step.dueAt.getTime());
-    ctx.metrics.stepLatenessSeconds.observe(lateMs / 1000);
-    const incident = loaded ?? (await getIncident(ctx.db, step.incidentId));
-    let outcome: StepOutcome;
-    try {
-      if (!incident) throw new Error(`incident ${step.incidentId} is gone`);
-      const kind = this.kinds.get(step.kind);
-      const params = kind?.params.safeParse(step.params);
-      let withheld: string | undefined;
-      if (!kind || !params) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
-      else if (!params.success) outcome = { status: 'failed', detail: `bad params for a ${step.kind} step: ${params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}` };
-      else if ((withheld = opts.stepGuard?.withholds(ctx, step, incident))) outcome = { status: 'skipped', detail: withheld };
-      else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
-        outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
-      } else {
-        const ms = opts.sendTimeoutMs ?? 60_000;
-        const runCtx = opts.stepGuard?.context(ctx, step, incident) ?? ctx;
-        outcome = await withTimeout(kind.run(runCtx, { ...step, params: params.data }, incident), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`));
-      }
-    } catch (e) {
-      if (e instanceof NotConfigured) outcome = { status: 'skipped', detail: e.message };
-      else if (step.attempts < opts.maxAttempts) {
-        const retryAt = new Date(ctx.clock.now().getTime() + retryDelayMs(step.attempts, {
-          baseMs: opts.backoffBaseMs, maxMs: opts.backoffMaxMs, retryAfterMs: e instanceof TransientError ? e.retryAfterMs : undefined,
-        }));
-        ctx.log.warn({ err: e, step: step.stepId, incident: step.incidentId, attempt: step.attempts, retryAt }, 'step failed; will retry');
-        await retryStepLater(ctx.db, { id: step.id, worker: opts.worker, error: errorText(e), retryAt });
-        ctx.metrics.steps.inc({ kind: step.kind, outcome: 'retry' });
-        this.wake();
-        return { written: Promise.resolve() };
-      } else outcome = { status: 'failed', detail: `${errorText(e)} (after ${step.attempts} tries)` };
-    }
-    // Wrapped: a returned promise would be awaited here, and the next step would wait for the commit.
-    return { written: this.finish(step, outcome, { lateMs, startedAt }), changedIncident: outcome.status === 'done' && outcome.changedIncident };
-  }
-
-  private async finish(step: ClaimedStep, outcome: StepOutcome, t: { lateMs: number; startedAt: Date }): Promise<void> {
-    const { ctx, opts } = this;
-    const at = ctx.clock.now();
-    const late = t.lateMs > opts.lateAfterMs ? ` (late by ${formatDuration(t.lateMs)})` : '';
-    const twice = step.reclaimed && outcome.status === 'done' ? ' — may have been sent twice (drbot stopped mid-send)' : '';
-    const event: TimelineEvent = {
-      type: 'step', at, actor: 'drbot',
-      text: `${step.label}: ${outcome.status === 'done' ? 'sent' : outcome.status} — ${outcome.detail}${late}${twice}`,
-      data: { stepId: step.stepId, kind: step.kind, status: outcome.status, dueAt: step.dueAt.toISOString(), startedAt: t.startedAt.toISOString(), lateMs: t.lateMs, attempts: step.attempts, maybeRepeated: step.reclaimed },
-    };
-    const result = { detail: outcome.detail, ...('result' in outcome ? outcome.result : {}), lateMs: t.lateMs, maybeRepeated: step.reclaimed, worker: opts.worker };
-    const plant = outcome.status === 'done' ? [...(outcome.plant ?? [])] : [];
-    if (outcome.status === 'failed' && this.kinds.get(step.kind)?.reportFailure !== false) {
-      plant.push(postStep(`failed-${step.stepId}-${step.id}`, 'Report a failed step', 'incident',
-        textMessage([{ bold: `✗ ${step.label} failed` }, `: ${outcome.detail}. The rest of the chain goes on.`]), at));
-    }
-    const written = await this.finishes.add({
-      row: { id: step.id, worker: opts.worker, status: outcome.status, error: outcome.status === 'done' ? null : outcome.detail, result, sentAt: outcome.status === 'done' ? at : null },
-      incidentId: step.incidentId, event, plant, touch: step.source !== 'system',
-    });
-    if (written) opts.onFinished?.(step.incidentId, event.text);
-    // Follow-ups were committed after this pass looked for what is next: look again.
-    if (written && plant.length) this.wake();
-    if (!written) ctx.log.warn({ step: step.stepId, incident: step.incidentId }, 'lost the lease before finishing; another worker re-ran this step');
-    ctx.metrics.steps.inc({ kind: step.kind, outcome: outcome.status });
   }
 
   /** Something may be due now: cut the current sleep short. */
@@ -455,11 +296,6 @@ export class StepRunner {
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (giveUp = setTimeout(r, 10_000)))]);
     clearTimeout(giveUp);
     await this.finishes.drain(10_000);
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
+    this.held.stop();
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e).slice(0, 300);
 }
