@@ -32,7 +32,7 @@ const drbot = await startChild([drbotEntry()], {
   ...common, DATABASE_URL: `${DB_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
   DRBOT_CONFIG_DIR: slackConfigDir({ 'drbot.yml': (d) => ({ ...d, duplicate_window: '0s' }) }), DRBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-')),
 }, /"port":(\d+)[^\n]*drbot started/);
-const bare = await startChild(['bench/bareBolt.ts'], common, /ready on (\d+)/);
+const bare = await startChild(['bench/bareBolt.mjs'], common, /ready on (\d+)/);
 const targets = { drbot: `http://127.0.0.1:${drbot.match[1]}`, bolt: `http://127.0.0.1:${bare.match[1]}` };
 const pids = { drbot: drbot.child.pid!, bolt: bare.child.pid! };
 

@@ -253,20 +253,21 @@ export class StepRunner {
   }
 
   /**
-   * Until the next due time, less `aheadMs` when the last pass claimed something. A pass that
-   * claimed nothing saw every step due within `aheadMs`: what is next is a lease running out,
-   * which cannot be claimed ahead. Passes that claim are at least `aheadMs / 2` apart: a steady
-   * stream of steps is claimed in windows (each step between `aheadMs / 2` and `aheadMs` before
-   * it falls due), not in one pass, claim and read per step.
+   * Until the next step falls due, less `aheadMs` (it is claimed ahead and started on time), or
+   * until the next lease runs out (its step is claimable only then). Passes that claim are at
+   * least `aheadMs / 2` apart: a steady stream of steps is claimed in windows (each step between
+   * `aheadMs / 2` and `aheadMs` before it falls due), not in one pass, claim and read per step.
    */
   private async sleepMs(claimedAt?: number): Promise<number> {
     const ahead = this.opts.aheadMs ?? 0;
     try {
-      const next = await nextDueAt(this.ctx.db);
+      const { due, lease } = await nextDueAt(this.ctx.db);
       const now = this.ctx.clock.now().getTime();
-      if (!next) return this.opts.idleMs;
-      const until = claimedAt === undefined ? next.getTime() - now : Math.max(next.getTime() - ahead, claimedAt + ahead / 2) - now;
-      return Math.max(0, Math.min(this.opts.idleMs, until));
+      const wakes: number[] = [];
+      if (due) wakes.push(claimedAt === undefined ? due.getTime() - ahead : Math.max(due.getTime() - ahead, claimedAt + ahead / 2));
+      if (lease) wakes.push(lease.getTime());
+      if (!wakes.length) return this.opts.idleMs;
+      return Math.max(0, Math.min(this.opts.idleMs, Math.min(...wakes) - now));
     } catch {
       return this.opts.idleMs;
     }

@@ -51,6 +51,28 @@ describe.each(ENGINES)('scheduler passes overlap (%s)', (engine) => {
     expect(arrived('slow-second.')!).toBeGreaterThan(answered - 10); // (timers and Date.now() round to the ms)
     expect(await startedLate('slow-second')).toBeGreaterThan(900);
   });
+  it('after a pass that claimed nothing, the next step is still claimed ahead and started on time', async () => {
+    // Long idle sleeps: only the runner's own computed wake-up can claim the step in time.
+    s = await slackApp({ engine, runner: { idleMs: 10_000 } });
+    const incident = await declaredIncident(s.db, { title: 'Quiet until the next step', severity: 3, by: 'U0ONCALL01', at: new Date() });
+    const due = Date.now() + 700;
+    await plantSteps(s.db, incident.id, [postStep('quiet-next', 'quiet-next', 'engineering', textMessage(['quiet-next.']), new Date(due))]);
+    // This pass finds nothing due within aheadMs (100 ms): it claims nothing and sleeps.
+    s.app.runner.wake();
+    let claimedBy = Infinity;
+    for (const end = Date.now() + 5_000; Date.now() < end;) {
+      const [row] = await s.db.query<{ taken: boolean }>(`SELECT lease_until IS NOT NULL OR status <> 'pending' AS taken FROM steps WHERE step_id = 'quiet-next'`);
+      if (row.taken) {
+        claimedBy = Date.now();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Claimed about aheadMs before it fell due (it was claimed only at its due time, then
+    // started a claim and a read late, when the runner slept until the due time itself).
+    expect(claimedBy).toBeLessThan(due - 30);
+    await until('the message at the stand-in', () => s!.slack.calls.find((c) => c.args.text === 'quiet-next.'), 5_000);
+  });
   it('a later batch\'s step runs with what an earlier, still running step of its incident changed', async () => {
     s = await slackApp({ engine });
     const incident = await declaredIncident(s.db, { title: 'Channel opens slowly', severity: 3, by: 'U0ONCALL01', at: new Date() });
