@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SLACK_CHANNELS } from '../helpers/configDir.ts';
 import { SIGNING_SECRET, slackApp } from '../helpers/slackApp.ts';
-import { blockActionsPayload, postToDrbot, viewSubmissionBody } from '../helpers/slackRequests.ts';
+import { blockActionsPayload, postToDrbot, slashCommandBody, triggerId, viewSubmissionBody } from '../helpers/slackRequests.ts';
 import { DrbotProcess } from '../helpers/spawnDrbot.ts';
 import { startSlackStandIn } from '../standins/slack/server.ts';
 
@@ -144,6 +144,16 @@ describe('the edge: bodies, stamps and payloads drbot does not know', () => {
     const closed = await timed(new URLSearchParams({ payload: JSON.stringify({ type: 'view_closed', user: { id: 'U0ONCALL01' }, team: { id: 'T0STANDIN' }, view: { id: 'V1', callback_id: 'declare' }, is_cleared: false }) }).toString());
     expect(closed.status).toBe(200);
     expect(closed.ms).toBeLessThan(1000);
+
+    // `/dr` is answered by drbot's receiver itself; another app's command sent here goes through
+    // Bolt, finds no listener, and is acknowledged with nothing done.
+    const other = new URLSearchParams(slashCommandBody({ text: 'declare sev1 Not ours', user_id: 'U0ONCALL01', channel_id: SLACK_CHANNELS.general, trigger_id: triggerId() }));
+    other.set('command', '/deploy');
+    const deploy = await timed(other.toString());
+    expect(deploy.status).toBe(200);
+    expect(deploy.ms).toBeLessThan(1000);
+    expect(deploy.text).toBe('');
+    expect(await s.db.query(`SELECT id FROM incidents WHERE title = 'Not ours'`)).toEqual([]);
   });
 });
 

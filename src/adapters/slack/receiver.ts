@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTPModuleFunctions as http, HTTPResponseAck, type App, type Receiver } from '@slack/bolt';
+import { HTTPModuleFunctions as http, HTTPResponseAck, type AckFn, type App, type Receiver, type RespondArguments, type SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../ports.ts';
 import { boltLogger } from './logger.ts';
 
+/** The one slash command drbot registers (manifest.yml). */
+const COMMAND = '/dr';
 /** Slack's replay window, both ways (https://api.slack.com/authentication/verifying-requests-from-slack). */
 const MAX_SKEW_S = 5 * 60;
 const UNKNOWN = 'drbot does not know that button or request.';
@@ -17,7 +19,11 @@ export class SlackHttpReceiver implements Receiver {
   private app?: App;
   private readonly boltLog;
 
-  constructor(private readonly o: { signingSecret: string; log: Logger; metrics: Metrics; inFlight?: { enter(): void; leave(): void } }) {
+  constructor(private readonly o: {
+    signingSecret: string; log: Logger; metrics: Metrics; inFlight?: { enter(): void; leave(): void };
+    /** `/dr`, answered here without Bolt's listener chain (everything else goes through Bolt). */
+    onCommand?: (command: SlashCommand, ack: AckFn<string | RespondArguments>) => Promise<void>;
+  }) {
     this.boltLog = boltLogger(o.log);
   }
 
@@ -83,10 +89,13 @@ export class SlackHttpReceiver implements Receiver {
       return bound(b);
     };
     try {
-      await this.app?.processEvent({
-        body, ack: ackOnce,
-        retryNum: http.extractRetryNumFromHTTPRequest(req), retryReason: http.extractRetryReasonFromHTTPRequest(req),
-      });
+      if (body.command === COMMAND && this.o.onCommand) await this.o.onCommand(body as SlashCommand, ackOnce);
+      else {
+        await this.app?.processEvent({
+          body, ack: ackOnce,
+          retryNum: http.extractRetryNumFromHTTPRequest(req), retryReason: http.extractRetryReasonFromHTTPRequest(req),
+        });
+      }
       // No listener took it (a view_closed, a payload type drbot does not use): acknowledged now,
       // not after Bolt's 3 s "unhandled request" timer.
       if (!acked && !res.headersSent) {
