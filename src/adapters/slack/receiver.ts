@@ -5,7 +5,7 @@ import type { Metrics } from '../../ports.ts';
 import { boltLogger } from './logger.ts';
 
 /** The one slash command drbot registers (manifest.yml). */
-const COMMAND = '/dr';
+export const SLASH_COMMAND = '/dr';
 /** Slack's replay window, both ways (https://api.slack.com/authentication/verifying-requests-from-slack). */
 const MAX_SKEW_S = 5 * 60;
 const UNKNOWN = 'drbot does not know that button or request.';
@@ -89,7 +89,7 @@ export class SlackHttpReceiver implements Receiver {
       return bound(b);
     };
     try {
-      if (body.command === COMMAND && this.o.onCommand) await this.o.onCommand(body as SlashCommand, ackOnce);
+      if (body.command === SLASH_COMMAND && this.o.onCommand) await this.o.onCommand(body as SlashCommand, ackOnce);
       else {
         await this.app?.processEvent({
           body, ack: ackOnce,

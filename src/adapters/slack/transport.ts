@@ -7,7 +7,7 @@ import { toSlackMessage } from './blocks.ts';
 import { SlackChat, createSlackClient } from './chat.ts';
 import { fromSlackState } from './forms.ts';
 import { boltLogger } from './logger.ts';
-import { SlackHttpReceiver } from './receiver.ts';
+import { SLASH_COMMAND, SlackHttpReceiver } from './receiver.ts';
 
 
 export interface SlackTransportOptions {
@@ -33,7 +33,7 @@ export function createSlackTransport(o: SlackTransportOptions) {
   const client = createSlackClient(o.botToken, o.apiUrl);
   const chat = new SlackChat(client);
   const logger = boltLogger(o.log);
-  const httpReceiver = o.appToken ? undefined : new SlackHttpReceiver({ signingSecret: o.signingSecret ?? '', log: o.log, metrics: o.metrics, inFlight: o.inFlight, onCommand: (command, ack) => onCommand(command, ack) });
+  const httpReceiver = o.appToken ? undefined : new SlackHttpReceiver({ signingSecret: o.signingSecret ?? '', log: o.log, metrics: o.metrics, inFlight: o.inFlight, onCommand });
   const receiver = httpReceiver ?? new SocketModeReceiver({
     appToken: o.appToken!, logger, installerOptions: { clientOptions: { slackApiUrl: o.apiUrl } },
   });
@@ -75,7 +75,7 @@ export function createSlackTransport(o: SlackTransportOptions) {
       if (message) await chat.postEphemeral(command.channel_id, command.user_id, message);
     });
   }
-  app.command('/dr', ({ command, ack }) => onCommand(command, ack));
+  app.command(SLASH_COMMAND, ({ command, ack }) => onCommand(command, ack));
 
   // Every button goes to the application's router, which knows drbot's buttons (and says so for others).
   app.action(/.*/, async ({ body, action, ack }) => {
