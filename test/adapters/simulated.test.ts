@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,4 +143,31 @@ describe('the Statuspage simulation', () => {
     expect(createSimulatedStatusPage({ file }).incidents()).toMatchObject([{ id, status: 'resolved', updates: [{ body: 'We are aware' }, { body: 'Fixed' }] }]);
     await expect(sp.updateIncident('sim-99', { status: 'resolved', body: '', components: {} })).rejects.toThrow(/no incident sim-99/);
   });
+});
+
+describe('simulated integrations sharing a data dir', () => {
+  it('several processes saving the same state files at once never rename each other\'s half-written file', async () => {
+    const dir = tempDir();
+    const src = (p: string) => fileURLToPath(new URL(`../../src/adapters/${p}`, import.meta.url));
+    // Each process saves every simulation's state 150 times, as fast as it can.
+    const script = `
+      import { createSimulatedRoute53 } from ${JSON.stringify(src('route53/simulated.ts'))};
+      import { createSimulatedStatusPage } from ${JSON.stringify(src('statuspage/simulated.ts'))};
+      import { createSimulatedGitHub } from ${JSON.stringify(src('github/simulated.ts'))};
+      const dir = ${JSON.stringify(dir)};
+      for (let i = 0; i < 150; i++) {
+        createSimulatedRoute53({ seed: { zones: {}, healthChecks: {} }, file: dir + '/route53.json' });
+        await createSimulatedStatusPage({ file: dir + '/statuspage.json' }).createIncident({ name: 'x', status: 'investigating', body: 'b', components: {} });
+        await createSimulatedGitHub({ dir: dir + '/github' }).ensureIssue({ title: 'x', body: 'b', labels: [], marker: 'm' + process.pid + '-' + i });
+      }`;
+    const runs = Array.from({ length: 4 }, () => new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('exit', (code) => resolve({ code, err }));
+    }));
+    // (The shared `<file>.tmp` of before: another process's rename took it away, ENOENT.)
+    for (const r of await Promise.all(runs)) expect({ code: r.code, err: r.err.slice(0, 500) }).toEqual({ code: 0, err: '' });
+    for (const f of ['route53.json', 'statuspage.json', 'github/state.json']) expect(() => JSON.parse(readFileSync(join(dir, f), 'utf8')), f).not.toThrow();
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
  * branch; issues and pull requests share one number sequence, as on GitHub. Nothing leaves the
  * machine.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,8 +31,10 @@ export function createSimulatedGitHub(o: { dir: string }): SimulatedGitHub {
 
   const write = (path: string, text: string) => {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, text);
-    renameSync(`${path}.tmp`, path);
+    // Its own temporary name: two processes saving into one folder must not rename each other's file.
+    const tmp = `${path}.${randomUUID()}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
   };
   const save = () => write(stateFile, `${JSON.stringify(state, null, 2)}\n`);
   const issueFile = (n: number) => join(dir, 'issues', `${n}.md`);

@@ -5,6 +5,7 @@
  * name the live set with exactly its values, a CREATE of an existing set is refused, a change
  * is PENDING and then INSYNC a moment later. Nothing leaves the machine.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DnsChange, DnsPort, DnsRecordSet } from '../../ports.ts';
@@ -70,7 +71,8 @@ export function createSimulatedRoute53(o: SimulatedRoute53Options): SimulatedRou
   const save = () => {
     if (!o.file) return;
     mkdirSync(dirname(o.file), { recursive: true });
-    const tmp = `${o.file}.tmp`;
+    // Its own temporary name: two processes saving into one data dir must not rename each other's file.
+    const tmp = `${o.file}.${randomUUID()}.tmp`;
     writeFileSync(tmp, `${JSON.stringify({ about: `${SIMULATED_ROUTE53}: drbot's built-in stand-in. Edit a health check's "healthy" to change what it reports; nothing here reaches AWS.`, ...state }, null, 2)}\n`);
     renameSync(tmp, o.file);
   };

@@ -4,6 +4,7 @@
  * What drbot publishes still shows on its own page, GET /status, which says the Statuspage
  * side is simulated. Nothing leaves the machine.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StatusPageComponentStatus, StatusPageIncidentStatus, StatusPagePort } from '../../ports.ts';
@@ -27,8 +28,10 @@ export function createSimulatedStatusPage(o: { file?: string; now?: () => Date }
   const save = () => {
     if (!o.file) return;
     mkdirSync(dirname(o.file), { recursive: true });
-    writeFileSync(`${o.file}.tmp`, `${JSON.stringify({ about: `${SIMULATED_STATUSPAGE}: nothing here was published`, ...state }, null, 2)}\n`);
-    renameSync(`${o.file}.tmp`, o.file);
+    // Its own temporary name: two processes saving into one data dir must not rename each other's file.
+    const tmp = `${o.file}.${randomUUID()}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify({ about: `${SIMULATED_STATUSPAGE}: nothing here was published`, ...state }, null, 2)}\n`);
+    renameSync(tmp, o.file);
   };
   return {
     simulated: SIMULATED_STATUSPAGE,
