@@ -148,7 +148,7 @@ export async function createApp(o: AppOptions) {
   const workerDb = db.fork(5);
   const workerCtx = { ...ctx, db: workerDb };
   runner = new StepRunner(workerCtx, STEP_KINDS, {
-    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, paused: () => role.standby, afterPass: () => refreshStaleCards(workerCtx), stepGuard: drillStepGuard, ...o.runner, worker,
+    ...DEFAULT_RUNNER_OPTIONS, ...config.settings.scheduler, onFinished, deferWhile: () => inFlight.busy, paused: () => role.standby, afterPass: (stepsFirst) => refreshStaleCards(workerCtx, stepsFirst), stepGuard: drillStepGuard, ...o.runner, worker,
   });
   await bus.subscribe(WAKE_TOPIC, () => runner.wake());
 

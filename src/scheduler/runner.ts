@@ -148,6 +148,31 @@ export class StepRunner {
     this.unsent -= n;
     const half = this.opts.batch / 2;
     if (before > half && this.unsent <= half) this.wake();
+    if (this.unsent === 0) for (const go of this.allSent.splice(0)) go();
+  }
+
+  /** Waiting for every claimed step to be sent (after-pass work that gives way to steps). */
+  private readonly allSent: (() => void)[] = [];
+
+  /**
+   * Resolves once no step this replica claimed is waiting to be sent, or at `giveUpAt` (a steady
+   * stream of steps cannot hold the after-pass work back for good): a card redraw started in the
+   * middle of a burst would delay every step due after it.
+   */
+  private stepsFirst(giveUpAt: number): Promise<void> {
+    const ms = giveUpAt - performance.now();
+    if (this.unsent === 0 || ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const allSent = this.allSent;
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        const i = allSent.indexOf(done);
+        if (i >= 0) allSent.splice(i, 1);
+        resolve();
+      }
+      allSent.push(done);
+    });
   }
 
   /** Acks come first: background sends wait (briefly, so a steady stream cannot starve them). */
@@ -197,7 +222,9 @@ export class StepRunner {
   }
 
   private async afterPass(): Promise<void> {
-    await this.opts.afterPass?.().catch((e) => this.ctx.log.warn({ err: e }, 'work after a scheduler pass failed; will try again'));
+    // One pass waits for steps at most `maxDeferMs` in all (its cards stay held meanwhile).
+    const giveUpAt = performance.now() + (this.opts.maxDeferMs ?? 250);
+    await this.opts.afterPass?.(() => this.stepsFirst(giveUpAt)).catch((e) => this.ctx.log.warn({ err: e }, 'work after a scheduler pass failed; will try again'));
   }
 
   /** Something may be due now: cut the current sleep short. */

@@ -23,8 +23,12 @@ export interface RunnerOptions {
   lateAfterMs: number;
   /** Told each step's timeline line once written (the console prints them). */
   onFinished?: (incidentId: number, text: string) => void;
-  /** Work after a pass that left nothing due (the application redraws stale cards). */
-  afterPass?: () => Promise<void>;
+  /**
+   * Work after a pass that left nothing due (the application redraws stale cards). It awaits
+   * `stepsFirst()` before each piece, which waits while this replica's claimed steps are being
+   * sent (at most `maxDeferMs` in all for one pass).
+   */
+  afterPass?: (stepsFirst: () => Promise<void>) => Promise<void>;
   /**
    * The application's rules around each step (drills: what is withheld, with where it would have
    * gone, and a context that marks everything DRILL). The runner knows steps, not use cases.

@@ -14,12 +14,15 @@ export const CARD_LEASE_MS = 15_000;
  * `chat.update` each with the latest state, then one statement records what was drawn. A card
  * taken by one replica is not redrawn by another meanwhile; one whose update failed stays stale
  * and is tried again once its hold runs out (`CARD_LEASE_MS`), as is one whose replica died.
+ * Each redraw waits for `stepsFirst()` (the scheduler's claimed steps are sent first).
  */
-export async function refreshStaleCards(ctx: AppContext): Promise<void> {
+export async function refreshStaleCards(ctx: AppContext, stepsFirst: () => Promise<void> = async () => {}): Promise<void> {
   const drawn: PostedCard[] = [];
   try {
     for (const { incident: i, steps } of await claimStaleCards(ctx.db, { now: ctx.clock.now(), leaseMs: CARD_LEASE_MS, limit: CARDS_PER_PASS })) {
       if (!i.cardTs || !i.channelId) continue;
+      // A chain step falling due now goes before a card (drawn with the latest state after it).
+      await stepsFirst();
       try {
         await ctx.chat.update(i.channelId, i.cardTs, incidentCard(i, ctx.config.settings, ctx.clock.now(), steps));
         drawn.push({ id: i.id, ts: i.cardTs, version: i.version });

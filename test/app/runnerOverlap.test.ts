@@ -89,6 +89,29 @@ describe.each(ENGINES)('scheduler passes overlap (%s)', (engine) => {
     const [row] = await s.db.query<{ attempts: number }>(`SELECT attempts FROM steps WHERE step_id = 'into-channel'`);
     expect(row.attempts).toBe(1);
   });
+  it('a card redraw waits while a step this replica claimed is being sent', async () => {
+    // The cap on that wait is raised, so only the claimed step's send can end it.
+    s = await slackApp({ engine, runner: { maxDeferMs: 3_000 } });
+    const [withCard, other] = await Promise.all(['Has a card', 'Slow send'].map((title) => declaredIncident(s!.db, { title, severity: 3, by: 'U0ONCALL01', at: new Date() })));
+    // The first incident's card, as posted and drawn.
+    const posted = await (await fetch(`${s.slack.url}chat.postMessage`, {
+      method: 'POST', headers: { authorization: `Bearer ${s.slack.botToken}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ channel: SLACK_CHANNELS.engineering, text: 'the card' }),
+    })).json() as { ts: string };
+    await s.db.query('UPDATE incidents SET channel_id = $1, card_ts = $2, card_version = version WHERE id = $3', [SLACK_CHANNELS.engineering, posted.ts, withCard.id]);
+    s.slack.delayNext('chat.postMessage', 200);
+    s.slack.delayNext('chat.postMessage', 500);
+    const now = Date.now();
+    // A chain step (not a system one): its outcome changes the incident, so its card falls stale.
+    await plantSteps(s.db, withCard.id, [{ ...postStep('card-first', 'card-first', 'engineering', textMessage(['card-first.']), new Date(now + 300)), source: 'chain' }]);
+    // Claimed (~0.1 s ahead) while card-first is being sent; still being sent when card-first's
+    // outcome is written and its card falls stale.
+    await plantSteps(s.db, other.id, [postStep('slow-other', 'slow-other', 'engineering', textMessage(['slow-other.']), new Date(now + 450))]);
+    const update = await until('the card redrawn', () => s!.slack.calls.find((c) => c.method === 'chat.update' && c.args.ts === posted.ts), 10_000);
+    const slow = s.slack.calls.find((c) => c.args.text === 'slow-other.')!;
+    // Without the wait, the redraw went out ~0.3 s before slow-other was answered.
+    expect(update.at).toBeGreaterThanOrEqual(slow.at + 500 - 5);
+  });
   it('claims at most one and a half batches ahead of the sends: a slow provider does not pull the whole backlog in', async () => {
     s = await slackApp({ engine, runner: { batch: 2 } });
     const incidents = await Promise.all(Array.from({ length: 8 }, (_, k) => declaredIncident(s!.db, { title: `Backlog ${k}`, severity: 3, by: 'U0ONCALL01', at: new Date() })));
