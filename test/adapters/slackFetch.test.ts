@@ -69,6 +69,32 @@ describe('keepAliveFetch (the Slack Web API client\'s fetch)', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('with timeoutMs and no signal, a call with no answer, or an answer that stops half-way, fails with a TimeoutError', async () => {
+    const silent = await server(() => undefined);
+    const halfway = await server((_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"ok":'); // and nothing more
+    });
+    const f = keepAliveFetch({}, { timeoutMs: 200 });
+    for (const s of [silent, halfway]) {
+      const started = Date.now();
+      const e = await f(`${s.url}/api/chat.postMessage`, { method: 'POST', body: 'x=1' }).then((r) => r.text()).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(Error);
+      expect((e as Error).name).toBe('TimeoutError');
+      expect((e as Error).message).toContain('within 200 ms');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+    // An answer in time leaves no timer behind to fail it later.
+    const quick = await server((_req, _body, res) => res.end('{"ok":true}'));
+    expect(await (await f(`${quick.url}/api/auth.test`, { method: 'POST', body: 'x=1' })).json()).toEqual({ ok: true });
+  });
+
+  it('the Slack client is built without an AbortSignal per call: its 10 s bound is the fetch\'s', async () => {
+    const client = createSlackClient('xoxb-test', 'http://127.0.0.1:9/api/');
+    expect((client as unknown as { timeout: number }).timeout).toBe(0);
+  });
+
   it('a body that is not a string (a file upload\'s form) goes through the built-in fetch, intact', async () => {
     const s = await server((_req, _body, res) => res.end('{"ok":true}'));
     const form = new FormData();

@@ -15,8 +15,9 @@ export function createSlackClient(token: string, slackApiUrl: string): WebClient
     slackApiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
-    timeout: 10_000,
-    fetch: keepAliveFetch(),
+    // The 10 s bound is kept by the fetch (a timer, not an AbortSignal per call).
+    timeout: 0,
+    fetch: keepAliveFetch(process.env, { timeoutMs: 10_000 }),
   });
 }
 
