@@ -13,9 +13,11 @@
  * Knobs: BENCH_DECLARE_N (60), BENCH_BURST_N (60), BENCH_BURST_ROUNDS (1: bursts one after
  * another, each reported on its own), BENCH_SPREAD_N (5000), BENCH_DATABASE_URL.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { textMessage } from '../src/core/message.ts';
 import { postStep } from '../src/service/steps/post.ts';
@@ -26,7 +28,7 @@ import { plantSteps } from '../src/store/sql/plantSteps.ts';
 import { slackConfigDir, SLACK_CHANNELS } from '../test/helpers/configDir.ts';
 import { postToDrbot, slashCommandBody, triggerId } from '../test/helpers/slackRequests.ts';
 import { startSlackStandIn, type SlackCall } from '../test/standins/slack/server.ts';
-import { drbotEntry, fmt, startChild, summary } from './lib.ts';
+import { drbotEntry, fmt, ROOT, startChild, summary } from './lib.ts';
 
 const SECRET = 'bench-signing-secret-0001';
 const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 60);
@@ -120,6 +122,7 @@ const burstSeen = counter(isBurstPost);
 const burstTitles: string[] = [];
 const roundP99: number[] = [];
 const burstCpu: Record<string, number>[] = [];
+const roundDues: { title: string; due: number }[][] = [];
 for (let round = 0; round < BURST_ROUNDS; round++) {
   const titles = Array.from({ length: BURST_N }, (_, i) => `E2E burst ${round}-${String(i).padStart(4, '0')}`);
   burstTitles.push(...titles);
@@ -133,6 +136,40 @@ for (let round = 0; round < BURST_ROUNDS; round++) {
   const rows = await store.query<{ title: string; due_at: Date }>(
     `SELECT i.title, s.due_at FROM steps s JOIN incidents i ON i.id = s.incident_id WHERE s.step_id = $1 AND i.title LIKE $2`, [CHAIN_STEP, `E2E burst ${round}-%`]);
   roundP99.push(lateness(rows.map((r) => ({ key: r.title, due: new Date(r.due_at).getTime() })), posts(isBurstPost), (c) => titles.find((t) => mentions(c, t))).p99);
+  roundDues.push(rows.map((r) => ({ title: r.title, due: new Date(r.due_at).getTime() })));
+  // For lining up a replica's `--cpu-prof` profile (its times are this monotonic clock, in µs).
+  if (process.env.BENCH_DETAIL === '1') {
+    const first = Math.min(...roundDues.at(-1)!.map((d) => d.due));
+    console.log(`  round ${round}: first due ${first}, on the monotonic clock ${Math.round(Number(process.hrtime.bigint() / 1000n) - (Date.now() - first) * 1000)} µs`);
+  }
+}
+
+// The floor, in the same run: each burst again, its due times as they were (shifted to the
+// future), posted by two bare processes (bench/bareBurst.mjs) with drbot's own message bodies.
+const floorP99: number[] = [];
+{
+  const bare = [0, 1].map(() => spawn(process.execPath, ['bench/bareBurst.mjs'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
+  const lines = bare.map((b) => createInterface({ input: b.stdout! })[Symbol.asyncIterator]());
+  const next = async (k: number, want: string) => {
+    const { value } = await lines[k].next();
+    if (value !== want) throw new Error(`bareBurst said ${value}, not ${want}`);
+  };
+  for (const [round, dues] of roundDues.entries()) {
+    const first = Math.min(...dues.map((d) => d.due));
+    const start = Date.now() + 1500;
+    const planned = dues.map((d, i) => {
+      const drbotPost = posts(isBurstPost).find((c) => mentions(c, d.title))!;
+      const key = `E2E floor ${round}-${String(i).padStart(4, '0')}`;
+      const args = JSON.parse(JSON.stringify(drbotPost.args).replaceAll(d.title, key)) as Record<string, unknown>;
+      for (const k of ['blocks', 'attachments']) if (Array.isArray(args[k])) args[k] = JSON.stringify(args[k]);
+      return { key, at: start + (d.due - first), body: JSON.stringify(args) };
+    });
+    for (const k of [0, 1]) bare[k].stdin!.write(`${JSON.stringify({ url: slack.url, token: slack.botToken, warm: 30, dues: planned.filter((_, i) => i % 2 === k).map(({ at, body }) => ({ at, body })) })}\n`);
+    for (const k of [0, 1]) await next(k, 'ready');
+    for (const k of [0, 1]) await next(k, 'done');
+    floorP99.push(lateness(planned.map((p) => ({ key: p.key, due: p.at })), posts((c) => mentions(c, 'E2E floor ')), (c) => planned.find((p) => mentions(c, p.key))?.key).p99);
+  }
+  for (const b of bare) b.kill();
 }
 const dueRows = await store.query<{ title: string; due_at: Date }>(
   `SELECT i.title, s.due_at FROM steps s JOIN incidents i ON i.id = s.incident_id WHERE s.step_id = $1 AND i.title LIKE 'E2E burst %'`, [CHAIN_STEP]);
@@ -206,6 +243,7 @@ console.log(`\ndrbot end-to-end benchmark — ${new Date().toISOString()} — no
 console.log(`declare → card posted (${card.n} declares in a row): p50 ${fmt(card.p50, 0)} ms, p99 ${fmt(card.p99, 0)} ms, max ${fmt(card.max, 0)} ms (target p99 ≤ 200 ms)`);
 console.log(`chain step of ${BURST_N} SEV-1s declared together, arrival − due: p50 ${fmt(burst.p50, 0)} ms, p99 ${fmt(burst.p99, 0)} ms, max ${fmt(burst.max, 0)} ms; lost ${burst.lost}, doubled ${burst.doubled} (target p99 ≤ 10 ms)`);
 console.log(`CPU from 0.3 s before the burst fell due until 1 s after its last arrival, by round: ${burstCpu.map((c) => Object.entries(c).map(([k, v]) => `${k} ${fmt(v, 2)} s`).join(', ')).join(' | ')}`);
+console.log(`the same bursts from two bare processes (bench/bareBurst.mjs: a timer and a post each, nothing else), p99 round by round: ${floorP99.map((x) => fmt(x, 0)).join(', ')} ms; drbot ÷ bare: ${roundP99.map((x, i) => `×${fmt(x / Math.max(1, floorP99[i]), 1)}`).join(', ')}`);
 if (BURST_ROUNDS > 1) console.log(`burst p99 round by round: ${roundP99.map((x) => fmt(x, 0)).join(', ')} ms (median ${fmt(summary(roundP99).p50, 0)} ms; ${roundP99.filter((x) => x <= 10).length} of ${BURST_ROUNDS} within 10 ms)`);
 console.log(`${SPREAD_N} steps over 10 s, arrival − due: p50 ${fmt(spread.p50, 0)} ms, p99 ${fmt(spread.p99, 0)} ms, max ${fmt(spread.max, 0)} ms; lost ${spread.lost}, doubled ${spread.doubled} (target p99 ≤ 10 ms)`);
 console.log(`CPU while the spread ran (${fmt((SPREAD_MS + 4000) / 1000, 0)}+ s, 2 cores): ${Object.entries(cpuSpread).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}`);

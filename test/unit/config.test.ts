@@ -70,6 +70,12 @@ describe('the config folder is validated at start-up', () => {
     expect(problems(() => loadConfig(dir))).toContain('templates/slack/alert.hbs: uses the field "incident.owner", which drbot does not provide (see README "Templates" for the fields)');
   });
 
+  it('a template the Handlebars compiler refuses (the parser takes it) is refused at load, not at an incident\'s first step', () => {
+    const dir = testConfigDir();
+    writeFileSync(join(dir, 'templates/slack/alert.hbs'), '*{{incident.title}}* {{> footer incident.title incident.severity}}');
+    expect(problems(() => loadConfig(dir)).join('\n')).toContain('templates/slack/alert.hbs: not valid Handlebars: Unsupported number of partial arguments: 2');
+  });
+
   it('contacts: unknown people in a group, bad emails and Slack ids, unknown fields', () => {
     const dir = testConfigDir({
       'contacts.yml': (d) => {
