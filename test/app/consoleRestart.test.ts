@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +12,9 @@ import { ManualClock } from '../helpers/clock.ts';
 import { openTestDb } from '../helpers/db.ts';
 import { ROOT } from '../helpers/paths.ts';
 
+/** One data dir for this file's drbots (kept across their restarts, like the store), not ./.drbot. */
+const dataDir = mkdtempSync(join(tmpdir(), 'drbot-console-restart-'));
+
 /** drbot on the console, in process, on a given store: what a person sees after each restart. */
 async function consoleApp(db: Awaited<ReturnType<typeof openTestDb>>, clock: ManualClock) {
   const input = new PassThrough();
@@ -18,7 +24,7 @@ async function consoleApp(db: Awaited<ReturnType<typeof openTestDb>>, clock: Man
   const err = new PassThrough();
   err.resume();
   const app = await createApp({
-    env: readEnv({ PORT: '0', DRBOT_CONSOLE: 'on' }), config: loadConfig(ROOT), log: pino({ level: 'silent' }), clock, db, host: '127.0.0.1',
+    env: readEnv({ PORT: '0', DRBOT_CONSOLE: 'on', DRBOT_DATA_DIR: dataDir }), config: loadConfig(ROOT), log: pino({ level: 'silent' }), clock, db, host: '127.0.0.1',
     stdio: { input, out, err }, consoleUser: 'U0ONCALL01',
   });
   await app.start();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { createApp, type AppOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/load.ts';
@@ -26,7 +29,10 @@ export interface TestAppOptions {
 export async function testApp(o: TestAppOptions = {}) {
   const db = await openTestDb(o.engine ?? 'pglite', 'app');
   // The built-in simulations are opt-in here (DRBOT_SIMULATE=auto): a test says which integration it uses.
-  const env = readEnv({ PORT: '0', DRBOT_CONSOLE: 'off', DRBOT_SIMULATE: 'off', ...o.env });
+  // A data dir of its own (the declare journal, simulated integrations' state), not ./.drbot
+  // shared with every other test running beside it; a test that needs one across restarts passes it.
+  const ownDataDir = o.env?.DRBOT_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'drbot-test-'));
+  const env = readEnv({ PORT: '0', DRBOT_CONSOLE: 'off', DRBOT_SIMULATE: 'off', ...(ownDataDir ? { DRBOT_DATA_DIR: ownDataDir } : {}), ...o.env });
   const config = o.config ?? loadConfig(o.configDir ?? ROOT);
   const clock = o.clock ?? new ManualClock();
   const chat = o.chat === null ? undefined : (o.chat ?? new RecordingChat());
@@ -45,6 +51,7 @@ export async function testApp(o: TestAppOptions = {}) {
     async close() {
       await app.stop();
       await db.close();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { createApp, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -36,8 +39,11 @@ export async function slackApp(o: SlackAppOptions = {}) {
     ],
   }));
   const db = o.db ?? (await openTestDb(o.engine ?? 'pglite', 'slack'));
+  // A data dir of its own (see testApp).
+  const ownDataDir = o.env?.DRBOT_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'drbot-test-'));
   const env = readEnv({
     PORT: '0', SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url,
+    ...(ownDataDir ? { DRBOT_DATA_DIR: ownDataDir } : {}),
     DRBOT_INSTANCE_ID: o.instance ?? 'replica-a', ...o.env,
   });
   const config = loadConfig(o.configDir ?? slackConfigDir());
@@ -61,6 +67,7 @@ export async function slackApp(o: SlackAppOptions = {}) {
       await app.stop();
       if (!o3.keepSlack && !o.slack) await slack.close();
       if (!o3.keepDb && !o.db) await db.close();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }
