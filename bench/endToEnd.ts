@@ -199,12 +199,15 @@ for (const c of slack.calls.slice(callsBefore)) byMethod.set(c.method, (byMethod
 const spreadCalls = [...byMethod].map(([m, n]) => `${m} ${n}`).join(', ');
 const spread = lateness(planted, spreadPosts(), (c) => JSON.stringify(c.args).match(/e2e-spread-(\d+)\./)?.[0].slice(0, -1));
 
-/** CPU seconds used so far (or since `since`) by each replica, this process (the Slack stand-in) and PostgreSQL, from /proc. */
+/**
+ * CPU seconds used so far (or since `since`) by each replica, this process (the Slack stand-in)
+ * and PostgreSQL: the scheduler's own count of time on a CPU, in ns, summed over each process's
+ * threads (/proc/<pid>/task/<tid>/schedstat), not /proc's 10 ms ticks, too coarse for a burst.
+ */
 function cpuByRole(since?: Record<string, number>): Record<string, number> {
   const ticks = (pid: number | string) => {
     try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(f[11]) + Number(f[12])) / 100;
+      return readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e9, 0);
     } catch {
       return 0;
     }
@@ -216,8 +219,16 @@ function cpuByRole(since?: Record<string, number>): Record<string, number> {
       return false;
     }
   });
-  const now: Record<string, number> = { 'replica a': ticks(replicas[0].child.pid!), 'replica b': ticks(replicas[1].child.pid!), 'bench + Slack stand-in': ticks(process.pid), PostgreSQL: postgres.reduce((a, d) => a + ticks(d), 0) };
-  return since ? Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (since[k] ?? 0)])) : now;
+  // PostgreSQL per process (`pg <pid>`): a backend that exits in between is left out, not subtracted.
+  const now: Record<string, number> = { 'replica a': ticks(replicas[0].child.pid!), 'replica b': ticks(replicas[1].child.pid!), 'bench + Slack stand-in': ticks(process.pid) };
+  for (const d of postgres) now[`pg ${d}`] = ticks(d);
+  if (!since) return now;
+  const roles: Record<string, number> = { PostgreSQL: 0 };
+  for (const [k, v] of Object.entries(now)) {
+    if (k.startsWith('pg ')) roles.PostgreSQL += v - (since[k] ?? 0);
+    else roles[k] = v - (since[k] ?? 0);
+  }
+  return roles;
 }
 
 /** Arrival − due per key; lost (never arrived) and doubled (arrived more than once). */
@@ -242,7 +253,7 @@ const card = summary(cardMs);
 console.log(`\ndrbot end-to-end benchmark — ${new Date().toISOString()} — node ${process.version}, 2 replicas, PostgreSQL, load average ${loadavg().map((x) => fmt(x)).join(' ')}`);
 console.log(`declare → card posted (${card.n} declares in a row): p50 ${fmt(card.p50, 0)} ms, p99 ${fmt(card.p99, 0)} ms, max ${fmt(card.max, 0)} ms (target p99 ≤ 200 ms)`);
 console.log(`chain step of ${BURST_N} SEV-1s declared together, arrival − due: p50 ${fmt(burst.p50, 0)} ms, p99 ${fmt(burst.p99, 0)} ms, max ${fmt(burst.max, 0)} ms; lost ${burst.lost}, doubled ${burst.doubled} (target p99 ≤ 10 ms)`);
-console.log(`CPU from 0.3 s before the burst fell due until 1 s after its last arrival, by round: ${burstCpu.map((c) => Object.entries(c).map(([k, v]) => `${k} ${fmt(v, 2)} s`).join(', ')).join(' | ')}`);
+console.log(`CPU from 0.3 s before the burst fell due until 1 s after its last arrival (its steps, their outcomes and the cards they changed), by round: ${burstCpu.map((c) => Object.entries(c).map(([k, v]) => `${k} ${fmt(v * 1000, 0)} ms`).join(', ')).join(' | ')}`);
 console.log(`the same bursts from two bare processes (bench/bareBurst.mjs: a timer and a post each, nothing else), p99 round by round: ${floorP99.map((x) => fmt(x, 0)).join(', ')} ms; drbot ÷ bare: ${roundP99.map((x, i) => `×${fmt(x / Math.max(1, floorP99[i]), 1)}`).join(', ')}`);
 if (BURST_ROUNDS > 1) console.log(`burst p99 round by round: ${roundP99.map((x) => fmt(x, 0)).join(', ')} ms (median ${fmt(summary(roundP99).p50, 0)} ms; ${roundP99.filter((x) => x <= 10).length} of ${BURST_ROUNDS} within 10 ms)`);
 console.log(`${SPREAD_N} steps over 10 s, arrival − due: p50 ${fmt(spread.p50, 0)} ms, p99 ${fmt(spread.p99, 0)} ms, max ${fmt(spread.max, 0)} ms; lost ${spread.lost}, doubled ${spread.doubled} (target p99 ≤ 10 ms)`);
