@@ -90,9 +90,17 @@ describe('keepAliveFetch (the Slack Web API client\'s fetch)', () => {
     expect(await (await f(`${quick.url}/api/auth.test`, { method: 'POST', body: 'x=1' })).json()).toEqual({ ok: true });
   });
 
-  it('the Slack client is built without an AbortSignal per call: its 10 s bound is the fetch\'s', async () => {
-    const client = createSlackClient('xoxb-test', 'http://127.0.0.1:9/api/');
-    expect((client as unknown as { timeout: number }).timeout).toBe(0);
+  it('through SlackChat: a Slack that never answers fails the call within the client\'s bound (kept by the fetch), as a TransientError', async () => {
+    const silent = await server(() => undefined);
+    const chat = new SlackChat(createSlackClient('xoxb-test', `${silent.url}/api/`, { timeoutMs: 200 }));
+    const started = Date.now();
+    const e = await chat.post('C1', textMessage(['Lagos region unreachable'])).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as Error).message).toContain('within 200 ms');
+    // Two tries (the client retries once) of 200 ms each, and its short pause between them.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(silent.seen).toHaveLength(2);
   });
 
   it('a body that is not a string (a file upload\'s form) goes through the built-in fetch, intact', async () => {

@@ -10,14 +10,14 @@ import { toSlackModal } from './forms.ts';
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
 /** A Web API client that leaves retries to drbot's scheduler (which honours Retry-After). */
-export function createSlackClient(token: string, slackApiUrl: string): WebClient {
+export function createSlackClient(token: string, slackApiUrl: string, o: { timeoutMs?: number } = {}): WebClient {
   return new webApi.WebClient(token, {
     slackApiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
-    // The 10 s bound is kept by the fetch (a timer, not an AbortSignal per call).
+    // Each call's bound (10 s) is kept by the fetch: a timer, not an AbortSignal per call.
     timeout: 0,
-    fetch: keepAliveFetch(process.env, { timeoutMs: 10_000 }),
+    fetch: keepAliveFetch(process.env, { timeoutMs: o.timeoutMs ?? 10_000 }),
   });
 }
 
