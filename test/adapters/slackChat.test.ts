@@ -29,3 +29,22 @@ describe('Slack chat adapter: rate limits', () => {
     expect(slack.messages('C0INCIDENTS')).toEqual([]);
   });
 });
+
+describe('Slack chat adapter: Slack\'s refusals', () => {
+  it('a refusal the application acts on keeps its code; any other is "other"; inviting someone already there is not a failure', async () => {
+    slack.failNext('conversations.create', 'name_taken');
+    await expect(chat.createChannel('inc-lagos', { private: false })).rejects.toMatchObject({ name: 'ChatError', code: 'name_taken', message: 'Slack refused: name_taken' });
+    slack.failNext('chat.postMessage', 'msg_too_long');
+    await expect(chat.post('C0INCIDENTS', textMessage(['Lagos region unreachable']))).rejects.toMatchObject({ name: 'ChatError', code: 'other', message: 'Slack refused: msg_too_long' });
+
+    const channel = await chat.createChannel('inc-lagos', { private: false });
+    expect(channel).toEqual({ id: slack.channelByName('inc-lagos')!.id, name: 'inc-lagos' });
+    slack.failNext('conversations.invite', 'already_in_channel');
+    await chat.invite(channel.id, ['U0ONCALL01']);
+    slack.failNext('conversations.invite', 'user_not_found');
+    await expect(chat.invite(channel.id, ['U0NOBODY'])).rejects.toMatchObject({ name: 'ChatError', code: 'other' });
+    expect(slack.calls.map((c) => `${c.method}${c.error ? ` ${c.error}` : ''}`)).toEqual([
+      'conversations.create name_taken', 'chat.postMessage msg_too_long', 'conversations.create', 'conversations.invite already_in_channel', 'conversations.invite user_not_found',
+    ]);
+  });
+});

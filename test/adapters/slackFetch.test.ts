@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackClient, SlackChat } from '../../src/adapters/slack/chat.ts';
 import { keepAliveFetch } from '../../src/adapters/slack/fetch.ts';
 import { textMessage } from '../../src/core/message.ts';
+import { SlackRefused, SlackWebApi } from '../../src/adapters/slack/webApi.ts';
 import { TransientError } from '../../src/ports.ts';
 
 /** A real HTTP server that records what it got and answers with `answer`. */
@@ -136,5 +137,67 @@ describe('keepAliveFetch (the Slack Web API client\'s fetch)', () => {
     const e = await gone.post('C1', textMessage(['Lagos region unreachable'])).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TransientError);
     expect((e as Error).message).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('SlackWebApi (drbot\'s Slack Web API client)', () => {
+  it('sends a method as the Web API describes it: POST, form-encoded, objects as JSON, nothing for null or undefined, the token as a Bearer header', async () => {
+    const s = await server((_req, _body, res) => res.end('{"ok":true,"channel":"C1","ts":"1.2"}'));
+    const api = new SlackWebApi('xoxb-test', `${s.url}/api`);
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'Lagos & Abuja <down>' } }];
+    expect(await api.call('chat.postMessage', { channel: 'C1', text: 'héllo', blocks, unfurl_links: false, thread_ts: undefined, icon_url: null })).toEqual({ ok: true, channel: 'C1', ts: '1.2' });
+    expect(s.seen[0]).toMatchObject({ method: 'POST', url: '/api/chat.postMessage' });
+    expect(s.seen[0].headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer xoxb-test' });
+    const form = new URLSearchParams(s.seen[0].body);
+    expect([...form.keys()]).toEqual(['channel', 'text', 'blocks', 'unfurl_links']);
+    expect(form.get('text')).toBe('héllo');
+    expect(JSON.parse(form.get('blocks')!)).toEqual(blocks);
+    expect(form.get('unfurl_links')).toBe('false');
+  });
+
+  it('an answer with ok: false is SlackRefused with Slack\'s code, sent once', async () => {
+    const s = await server((_req, _body, res) => res.end('{"ok":false,"error":"channel_not_found"}'));
+    const e = await new SlackWebApi('xoxb-test', `${s.url}/api/`).call('chat.postMessage', { channel: 'C404', text: 'x' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SlackRefused);
+    expect((e as SlackRefused).code).toBe('channel_not_found');
+    expect(s.seen).toHaveLength(1);
+  });
+
+  it('a 5xx is tried once more after a pause, and the second answer counts; a 4xx is not tried again', async () => {
+    let n = 0;
+    const flaky = await server((_req, _body, res) => {
+      if (n++ === 0) {
+        res.writeHead(502);
+        return void res.end('bad gateway');
+      }
+      res.end('{"ok":true,"ts":"1.2"}');
+    });
+    const started = Date.now();
+    expect(await new SlackWebApi('xoxb-test', `${flaky.url}/api/`, { retryPauseMs: 100 }).call('chat.postMessage', { channel: 'C1', text: 'x' })).toMatchObject({ ts: '1.2' });
+    expect(flaky.seen).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+
+    const refused = await server((_req, _body, res) => {
+      res.writeHead(400);
+      res.end('invalid form');
+    });
+    const e = await new SlackWebApi('xoxb-test', `${refused.url}/api/`).call('chat.postMessage', { channel: 'C1', text: 'x' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as Error).message).toBe('Slack call failed: HTTP 400 invalid form');
+    expect(refused.seen).toHaveLength(1);
+  });
+
+  it('a 429 without Retry-After waits a second; an answer that is not JSON is a TransientError', async () => {
+    const limited = await server((_req, _body, res) => {
+      res.writeHead(429);
+      res.end();
+    });
+    await expect(new SlackWebApi('xoxb-test', `${limited.url}/api/`).call('chat.update', { channel: 'C1', ts: '1.2', text: 'x' })).rejects.toMatchObject({ name: 'TransientError', retryAfterMs: 1000 });
+    expect(limited.seen).toHaveLength(1);
+
+    const html = await server((_req, _body, res) => res.end('<html>maintenance</html>'));
+    const e = await new SlackWebApi('xoxb-test', `${html.url}/api/`).call('chat.update', { channel: 'C1', ts: '1.2', text: 'x' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as Error).message).toMatch(/^Slack call failed: the answer is not JSON/);
   });
 });
