@@ -9,15 +9,15 @@ export class FetchTimeout extends Error {
 }
 
 /**
- * The Web API client's `fetch`, on node:http with kept-alive connections. Node's built-in fetch
+ * The Slack Web API client's `fetch` (SlackWebApi), on node:http with kept-alive connections. Node's built-in fetch
  * (undici behind web streams) cost ~0.8 ms of CPU a call here, most of a chain step's own work;
  * this costs about a third of it (README "Performance"). Bodies drbot sends are strings; anything
  * else (a file upload's form) goes to the built-in fetch, and so does everything when a proxy is
  * set in the environment (Node's fetch can honour it; node:http cannot).
  *
- * `timeoutMs` bounds each call with a plain timer: the WebClient's own timeout makes an
- * `AbortSignal.timeout()` per call, which cost more CPU than the rest of the request's set-up
- * on Node 20 (README "Performance"). A signal passed in is still honoured.
+ * `timeoutMs` bounds each call with a plain timer, not an `AbortSignal.timeout()` per call (as
+ * Bolt's WebClient made), which cost more CPU than the rest of the request's set-up on Node 20
+ * (README "Performance"). A signal passed in is still honoured.
  */
 export function keepAliveFetch(env: NodeJS.ProcessEnv = process.env, o: { timeoutMs?: number } = {}): typeof fetch {
   const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 50 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 50 }) };
