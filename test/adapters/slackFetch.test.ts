@@ -201,3 +201,13 @@ describe('SlackWebApi (drbot\'s Slack Web API client)', () => {
     expect((e as Error).message).toMatch(/^Slack call failed: the answer is not JSON/);
   });
 });
+
+describe('SlackWebApi: warnings', () => {
+  it('an answer that succeeds with warnings is returned, and its warnings are told (drbot logs them)', async () => {
+    const s = await server((_req, _body, res) => res.end('{"ok":true,"ts":"1.2","response_metadata":{"warnings":["missing_charset","superfluous_charset"]}}'));
+    const told: [string, string[]][] = [];
+    const api = new SlackWebApi('xoxb-test', `${s.url}/api/`, { onWarnings: (m, w) => told.push([m, w]) });
+    expect(await api.call('chat.postMessage', { channel: 'C1', text: 'x' })).toMatchObject({ ok: true, ts: '1.2' });
+    expect(told).toEqual([['chat.postMessage', ['missing_charset', 'superfluous_charset']]]);
+  });
+});

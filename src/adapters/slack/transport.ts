@@ -30,7 +30,7 @@ export interface SlackTransportOptions {
  * in Slack's signed payload.
  */
 export function createSlackTransport(o: SlackTransportOptions) {
-  const client = createSlackClient(o.botToken, o.apiUrl);
+  const client = createSlackClient(o.botToken, o.apiUrl, { onWarnings: (method, warnings) => o.log.warn({ method, warnings }, 'Slack answered with warnings') });
   const chat = new SlackChat(client);
   const logger = boltLogger(o.log);
   const httpReceiver = o.appToken ? undefined : new SlackHttpReceiver({ signingSecret: o.signingSecret ?? '', log: o.log, metrics: o.metrics, inFlight: o.inFlight, onCommand });

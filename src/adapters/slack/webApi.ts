@@ -17,6 +17,8 @@ export interface SlackWebApiOptions {
   retryPauseMs?: number;
   /** The HTTP client (default keepAliveFetch: kept-alive node:http). */
   fetch?: typeof fetch;
+  /** Told the warnings of an answer that succeeded (`response_metadata.warnings`: a deprecation, a fixed-up argument). */
+  onWarnings?: (method: string, warnings: string[]) => void;
 }
 
 /**
@@ -33,8 +35,10 @@ export class SlackWebApi {
   private readonly fetch: typeof fetch;
   private readonly headers: Record<string, string>;
   private readonly retryPauseMs: number;
+  private readonly onWarnings?: SlackWebApiOptions['onWarnings'];
 
   constructor(token: string, private readonly baseUrl: string, o: SlackWebApiOptions = {}) {
+    this.onWarnings = o.onWarnings;
     this.fetch = o.fetch ?? keepAliveFetch(process.env, { timeoutMs: o.timeoutMs ?? 10_000 });
     this.retryPauseMs = o.retryPauseMs ?? 200;
     this.headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -70,13 +74,15 @@ export class SlackWebApi {
         }
         throw new TransientError(`Slack call failed: HTTP ${res.status}${text ? ` ${text.slice(0, 200)}` : ''}`);
       }
-      let data: { ok?: boolean; error?: string };
+      let data: { ok?: boolean; error?: string; response_metadata?: { warnings?: unknown } };
       try {
         data = (await res.json()) as typeof data;
       } catch (e) {
         throw new TransientError(`Slack call failed: the answer is not JSON (${(e as Error).message})`);
       }
       if (data?.ok !== true) throw new SlackRefused(String(data?.error ?? 'unknown'));
+      const warnings = data.response_metadata?.warnings;
+      if (Array.isArray(warnings) && warnings.length) this.onWarnings?.(method, warnings.map(String));
       return data as T;
     }
   }
