@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
-import { createSlackClient } from '../src/adapters/slack/chat.ts';
+import { SlackWebApi } from '../src/adapters/slack/webApi.ts';
 import { keepAliveFetch } from '../src/adapters/slack/fetch.ts';
 import { fmt } from './lib.ts';
 
@@ -37,7 +37,7 @@ const cases: Record<string, () => () => Promise<unknown>> = {
   'WebClient, built-in fetch': () => webClient({ slackApiUrl: url, retryConfig: { retries: 0 }, timeout: 10_000 }),
   'WebClient, keepAliveFetch': () => webClient({ slackApiUrl: url, retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 }, rejectRateLimitedCalls: true, timeout: 0, fetch: keepAliveFetch(process.env, { timeoutMs: 10_000 }) }),
   "drbot's client": () => {
-    const api = createSlackClient('xoxb-bench', url);
+    const api = new SlackWebApi('xoxb-bench', url);
     return () => api.call('chat.postMessage', message);
   },
 };

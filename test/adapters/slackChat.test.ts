@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackClient, SlackChat } from '../../src/adapters/slack/chat.ts';
+import { SlackChat } from '../../src/adapters/slack/chat.ts';
 import { textMessage } from '../../src/core/message.ts';
+import { SlackWebApi } from '../../src/adapters/slack/webApi.ts';
 import { MAX_RETRY_AFTER_MS } from '../../src/core/retryAfter.ts';
 import { TransientError } from '../../src/ports.ts';
 import { startSlackStandIn, type SlackStandIn } from '../standins/slack/server.ts';
@@ -10,7 +11,7 @@ let chat: SlackChat;
 
 beforeEach(async () => {
   slack = await startSlackStandIn({ channels: [{ id: 'C0INCIDENTS', name: 'incidents' }] });
-  chat = new SlackChat(createSlackClient(slack.botToken, slack.url));
+  chat = new SlackChat(new SlackWebApi(slack.botToken, slack.url));
 });
 afterEach(async () => {
   slack.assertNoViolations();

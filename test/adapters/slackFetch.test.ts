@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackClient, SlackChat } from '../../src/adapters/slack/chat.ts';
+import { SlackChat } from '../../src/adapters/slack/chat.ts';
 import { keepAliveFetch } from '../../src/adapters/slack/fetch.ts';
 import { textMessage } from '../../src/core/message.ts';
 import { SlackRefused, SlackWebApi } from '../../src/adapters/slack/webApi.ts';
@@ -93,7 +93,7 @@ describe('keepAliveFetch (the Slack Web API client\'s fetch)', () => {
 
   it('through SlackChat: a Slack that never answers fails the call within the client\'s bound (kept by the fetch), as a TransientError', async () => {
     const silent = await server(() => undefined);
-    const chat = new SlackChat(createSlackClient('xoxb-test', `${silent.url}/api/`, { timeoutMs: 200 }));
+    const chat = new SlackChat(new SlackWebApi('xoxb-test', `${silent.url}/api/`, { timeoutMs: 200 }));
     const started = Date.now();
     const e = await chat.post('C1', textMessage(['Lagos region unreachable'])).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TransientError);
@@ -128,12 +128,12 @@ describe('keepAliveFetch (the Slack Web API client\'s fetch)', () => {
       res.writeHead(503);
       res.end('down for maintenance');
     });
-    const chat = new SlackChat(createSlackClient('xoxb-test', `${s.url}/api/`));
+    const chat = new SlackChat(new SlackWebApi('xoxb-test', `${s.url}/api/`));
     await expect(chat.post('C1', textMessage(['Lagos region unreachable']))).rejects.toBeInstanceOf(TransientError);
 
     const closed = await server(() => undefined);
     await closers.pop()!();
-    const gone = new SlackChat(createSlackClient('xoxb-test', `${closed.url}/api/`));
+    const gone = new SlackChat(new SlackWebApi('xoxb-test', `${closed.url}/api/`));
     const e = await gone.post('C1', textMessage(['Lagos region unreachable'])).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TransientError);
     expect((e as Error).message).toMatch(/ECONNREFUSED/);

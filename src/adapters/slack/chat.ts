@@ -3,12 +3,7 @@ import type { Message } from '../../core/message.ts';
 import { ChatError, type ChatPort } from '../../ports.ts';
 import { escapeMrkdwn, inertText, toSlackMessage } from './blocks.ts';
 import { toSlackModal } from './forms.ts';
-import { SlackRefused, SlackWebApi, type SlackWebApiOptions } from './webApi.ts';
-
-/** drbot's own Slack Web API client (retries are left to drbot's scheduler, which honours Retry-After). */
-export function createSlackClient(token: string, slackApiUrl: string, o: SlackWebApiOptions = {}): SlackWebApi {
-  return new SlackWebApi(token, slackApiUrl, o);
-}
+import { SlackRefused, type SlackWebApi } from './webApi.ts';
 
 const KNOWN = ['name_taken', 'not_in_channel', 'channel_not_found'] as const;
 

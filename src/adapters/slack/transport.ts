@@ -4,10 +4,11 @@ import type { Metrics } from '../../ports.ts';
 import { textMessage } from '../../core/message.ts';
 import type { Handlers, Reply } from '../../inbound.ts';
 import { toSlackMessage } from './blocks.ts';
-import { SlackChat, createSlackClient } from './chat.ts';
+import { SlackChat } from './chat.ts';
 import { fromSlackState } from './forms.ts';
 import { boltLogger } from './logger.ts';
 import { SLASH_COMMAND, SlackHttpReceiver } from './receiver.ts';
+import { SlackWebApi } from './webApi.ts';
 
 
 export interface SlackTransportOptions {
@@ -30,7 +31,7 @@ export interface SlackTransportOptions {
  * in Slack's signed payload.
  */
 export function createSlackTransport(o: SlackTransportOptions) {
-  const client = createSlackClient(o.botToken, o.apiUrl, { onWarnings: (method, warnings) => o.log.warn({ method, warnings }, 'Slack answered with warnings') });
+  const client = new SlackWebApi(o.botToken, o.apiUrl, { onWarnings: (method, warnings) => o.log.warn({ method, warnings }, 'Slack answered with warnings') });
   const chat = new SlackChat(client);
   const logger = boltLogger(o.log);
   const httpReceiver = o.appToken ? undefined : new SlackHttpReceiver({ signingSecret: o.signingSecret ?? '', log: o.log, metrics: o.metrics, inFlight: o.inFlight, onCommand });

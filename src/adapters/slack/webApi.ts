@@ -2,7 +2,7 @@ import { parseRetryAfter } from '../../core/retryAfter.ts';
 import { TransientError } from '../../ports.ts';
 import { keepAliveFetch } from './fetch.ts';
 
-/** Slack answered `ok: false` (https://docs.slack.dev/apis/web-api/#responses): its error code. */
+/** Slack answered `ok: false`, with its error code (`channel_not_found`, `name_taken` …). */
 export class SlackRefused extends Error {
   override readonly name = 'SlackRefused';
   constructor(readonly code: string) {
@@ -25,11 +25,12 @@ export interface SlackWebApiOptions {
  * The Slack Web API methods drbot calls itself (SlackChat), sent as the Web API describes them:
  * POST, form-encoded (objects such as `blocks` as JSON strings), `Authorization: Bearer`.
  *
- * Bolt's WebClient did this before, and it was the largest part of a chain step's CPU after the
- * request itself: it JSON-serialised each body, its headers and its answer for debug lines that
- * were never printed, queued every call and wrapped it in a retry (README "Performance"). What
- * drbot relied on is kept: a 429 is a TransientError with its Retry-After (bounded), a call that
- * got no answer or a 5xx is tried once more after a short pause, `ok: false` is SlackRefused.
+ * Bolt's WebClient did this before, and showed on a busy replica's profile during a burst (~5 of
+ * its ~42 ms): it JSON-serialised each body, its headers and its answer for debug lines that were
+ * never printed, queued every call and wrapped it in a retry (README "Performance"). What drbot
+ * relied on is kept: a 429 is a TransientError with its Retry-After (bounded), a call that got no
+ * answer or a 5xx is tried once more after a short pause, `ok: false` is SlackRefused. Retries
+ * beyond that are the scheduler's (a failed step is tried again with backoff).
  */
 export class SlackWebApi {
   private readonly fetch: typeof fetch;
@@ -63,7 +64,7 @@ export class SlackWebApi {
       }
       if (res.status === 429) {
         await res.text().catch(() => undefined);
-        // Slack sends Retry-After in seconds; without one, a second (as the Web API's guide suggests).
+        // Slack sends Retry-After in seconds; without one, a second.
         throw new TransientError('Slack rate limited the call', parseRetryAfter(res.headers.get('retry-after'), new Date()) ?? 1000);
       }
       if (res.status !== 200) {
