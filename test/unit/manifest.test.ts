@@ -38,13 +38,10 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the scopes of the methods and events drbot\'s code uses', () => {
-    // Through a WebClient (`client.chat.postMessage(`) or drbot's own (`api.call<…>('chat.postMessage'`).
-    const called = [...new Set([
-      ...[...source.matchAll(/client\.([a-zA-Z]+)\.([a-zA-Z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`),
-      ...[...source.matchAll(/api\.call(?:<[^>]*>)?\('([a-zA-Z]+\.[a-zA-Z]+)'/g)].map((m) => m[1]),
-    ])].sort();
+    // Every Web API call drbot makes is `api.call<…>('chat.postMessage', …)` (SlackWebApi); a
+    // method missing from METHOD_SCOPES, or listed there and no longer called, fails here.
+    const called = [...new Set([...source.matchAll(/api\.call(?:<[^>]*>)?\('([a-zA-Z]+\.[a-zA-Z]+)'/g)].map((m) => m[1]))].sort();
     expect(called).toEqual(Object.keys(METHOD_SCOPES).sort());
-    expect(called.filter((m) => !(m in METHOD_SCOPES))).toEqual([]);
     const events = [...new Set([...source.matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => m[1]))].sort();
     expect(manifest.settings.event_subscriptions.bot_events.slice().sort()).toEqual(events);
     const needed = new Set(['commands', ...called.flatMap((m) => METHOD_SCOPES[m]), ...events.flatMap((e) => EVENT_SCOPES[e] ?? [`unknown scope for ${e}`])]);

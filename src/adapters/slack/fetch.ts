@@ -3,7 +3,7 @@ import https from 'node:https';
 
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
-/** A call that got no answer in time (the client is built with `timeout: 0` and leaves it here). */
+/** A call that got no answer within `timeoutMs`. */
 export class FetchTimeout extends Error {
   override readonly name = 'TimeoutError';
 }
@@ -12,8 +12,8 @@ export class FetchTimeout extends Error {
  * The Slack Web API client's `fetch` (SlackWebApi), on node:http with kept-alive connections. Node's built-in fetch
  * (undici behind web streams) cost ~0.8 ms of CPU a call here, most of a chain step's own work;
  * this costs about a third of it (README "Performance"). Bodies drbot sends are strings; anything
- * else (a file upload's form) goes to the built-in fetch, and so does everything when a proxy is
- * set in the environment (Node's fetch can honour it; node:http cannot).
+ * else (a form, a Request) goes to the built-in fetch, so this keeps fetch's contract, and so does
+ * everything when a proxy is set in the environment (Node's fetch can honour it; node:http cannot).
  *
  * `timeoutMs` bounds each call with a plain timer, not an `AbortSignal.timeout()` per call (as
  * Bolt's WebClient made), which cost more CPU than the rest of the request's set-up on Node 20

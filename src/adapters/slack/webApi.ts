@@ -15,8 +15,6 @@ export interface SlackWebApiOptions {
   timeoutMs?: number;
   /** Pause before the one retry of a call that got no answer or a 5xx (default 200 ms). */
   retryPauseMs?: number;
-  /** The HTTP client (default keepAliveFetch: kept-alive node:http). */
-  fetch?: typeof fetch;
   /** Told the warnings of an answer that succeeded (`response_metadata.warnings`: a deprecation, a fixed-up argument). */
   onWarnings?: (method: string, warnings: string[]) => void;
 }
@@ -40,7 +38,7 @@ export class SlackWebApi {
 
   constructor(token: string, private readonly baseUrl: string, o: SlackWebApiOptions = {}) {
     this.onWarnings = o.onWarnings;
-    this.fetch = o.fetch ?? keepAliveFetch(process.env, { timeoutMs: o.timeoutMs ?? 10_000 });
+    this.fetch = keepAliveFetch(process.env, { timeoutMs: o.timeoutMs ?? 10_000 });
     this.retryPauseMs = o.retryPauseMs ?? 200;
     this.headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded' };
     if (!baseUrl.endsWith('/')) this.baseUrl = `${baseUrl}/`;
