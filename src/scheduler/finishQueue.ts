@@ -21,6 +21,22 @@ export interface FinishItem {
  */
 export const FINISH_LINGER_MS = 2;
 
+/** The longest a commit waits for steps about to start (`holdFor`), so a steady stream cannot hold outcomes back for good. */
+export const FINISH_MAX_HOLD_MS = 100;
+
+export interface FinishQueueOptions {
+  /** Told the store is unreachable (outcomes wait in memory meanwhile). */
+  onUnavailable?: (e: unknown, waiting: number) => void;
+  lingerMs?: number;
+  /**
+   * How long to hold the next commit back because a step starts in that time (0: commit now).
+   * A commit takes CPU from this process and from PostgreSQL; started amid a burst, it made the
+   * steps after it late (README "Performance").
+   */
+  holdFor?: () => number;
+  maxHoldMs?: number;
+}
+
 /**
  * Group commit for step outcomes. Each outcome is written with its done mark in one
  * transaction; outcomes that finish within `lingerMs` of the first, or while a commit is
@@ -35,11 +51,13 @@ export class FinishQueue {
   private warned = false;
   private stopping = false;
 
-  constructor(
-    private readonly db: Db,
-    private readonly onUnavailable?: (e: unknown, waiting: number) => void,
-    private readonly lingerMs = FINISH_LINGER_MS,
-  ) {}
+  private readonly onUnavailable?: (e: unknown, waiting: number) => void;
+  private readonly lingerMs: number;
+
+  constructor(private readonly db: Db, private readonly o: FinishQueueOptions = {}) {
+    this.onUnavailable = o.onUnavailable;
+    this.lingerMs = o.lingerMs ?? FINISH_LINGER_MS;
+  }
 
   /** Resolves true when written, false when the claim was lost (another worker re-ran it). */
   add(item: FinishItem): Promise<boolean> {
@@ -49,8 +67,18 @@ export class FinishQueue {
     });
   }
 
+  /** Waits while a step is about to start, up to `maxHoldMs`. */
+  private async holdBack(): Promise<void> {
+    if (!this.o.holdFor) return;
+    const until = performance.now() + (this.o.maxHoldMs ?? FINISH_MAX_HOLD_MS);
+    for (let ms = this.o.holdFor(); ms > 0 && performance.now() < until; ms = this.o.holdFor()) {
+      await new Promise((r) => setTimeout(r, Math.min(ms, until - performance.now())));
+    }
+  }
+
   private async flush(): Promise<void> {
     while (this.queued.length) {
+      await this.holdBack();
       const batch = this.queued.splice(0);
       try {
         const items = batch.map((b) => b.item);

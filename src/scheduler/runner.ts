@@ -9,6 +9,9 @@ import { HeldSteps } from './heldSteps.ts';
 import { runStep, type StepDeps } from './runStep.ts';
 import type { RunnerOptions } from './runnerOptions.ts';
 
+/** A step due within this long holds back outcome commits until it has started. */
+const START_SOON_MS = 10;
+
 /**
  * The durable schedule's worker: claims due steps with a lease, sends them outside any
  * transaction, and writes each outcome with its done mark and timeline entry in one transaction.
@@ -39,7 +42,10 @@ export class StepRunner {
     private readonly opts: RunnerOptions,
   ) {
     this.held = new HeldSteps(ctx, opts);
-    this.finishes = new FinishQueue(ctx.db, (e, waiting) => ctx.log.warn({ err: e, waiting }, 'the store is unreachable: step outcomes are kept in memory and written when it is back (not sent again)'));
+    this.finishes = new FinishQueue(ctx.db, {
+      onUnavailable: (e, waiting) => ctx.log.warn({ err: e, waiting }, 'the store is unreachable: step outcomes are kept in memory and written when it is back (not sent again)'),
+      holdFor: () => this.msUntilNextStart(),
+    });
     this.deps = { ctx, kinds, opts, finishes: this.finishes, wake: () => this.wake() };
   }
 
@@ -119,7 +125,7 @@ export class StepRunner {
       for (const s of steps) {
         // Outcomes are written in order (FinishQueue), so the latest one written means all are.
         if (this.kinds.get(s.kind)?.readsOutcomes) await this.lastOutcome.get(s.incidentId)?.catch(() => undefined);
-        await this.untilDue(s.dueAt);
+        await this.untilDue(s.id, s.dueAt);
         await this.yieldToRequests();
         started++;
         const ran = await runStep(this.deps, s, incident).catch((e) => {
@@ -192,10 +198,28 @@ export class StepRunner {
     }
   }
 
+  /** Due times of the steps waiting for their due time here, by step row id. */
+  private readonly waitingForDue = new Map<number, number>();
+
   /** A step claimed ahead starts at its due time (at most `aheadMs` after its claim). */
-  private async untilDue(dueAt: Date): Promise<void> {
+  private async untilDue(id: number, dueAt: Date): Promise<void> {
     const ms = dueAt.getTime() - this.ctx.clock.now().getTime();
-    if (ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, this.opts.aheadMs ?? 0)));
+    this.waitingForDue.set(id, dueAt.getTime());
+    try {
+      if (ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, this.opts.aheadMs ?? 0)));
+    } finally {
+      this.waitingForDue.delete(id);
+    }
+  }
+
+  /**
+   * How long outcome commits should wait: until a step due within `START_SOON_MS` has started
+   * (0 if none is). Under a burst, commits go in its gaps and after it.
+   */
+  private msUntilNextStart(): number {
+    if (!this.waitingForDue.size) return 0;
+    const soonest = Math.min(...this.waitingForDue.values()) - this.ctx.clock.now().getTime();
+    return soonest > START_SOON_MS ? 0 : Math.max(1, soonest + 1);
   }
 
   private afterPassRunning = false;

@@ -39,7 +39,7 @@ describe.each(ENGINES)('step outcomes in group commits (%s)', (engine) => {
 
   it('outcomes finishing within the linger share one statement; one after it is written alone', async () => {
     const { steps, counted, statements } = await claimed(4);
-    const queue = new FinishQueue(counted, undefined, 50);
+    const queue = new FinishQueue(counted, { lingerMs: 50 });
     const first = queue.add(outcome(steps[0]));
     await new Promise((r) => setTimeout(r, 10));
     const shared = [first, queue.add(outcome(steps[1])), queue.add(outcome(steps[2]))];
@@ -51,5 +51,27 @@ describe.each(ENGINES)('step outcomes in group commits (%s)', (engine) => {
     expect(rows).toEqual(Array.from({ length: 4 }, () => ({ status: 'done', lease_until: null })));
     const timeline = await db!.query<{ text: string }>("SELECT text FROM timeline WHERE type = 'step' ORDER BY id");
     expect(timeline.map((t) => t.text)).toEqual(['s0: sent', 's1: sent', 's2: sent', 's3: sent']);
+  });
+
+  it('holds a commit back while a step is about to start, and commits once none is', async () => {
+    const { steps, counted, statements } = await claimed(2);
+    let aboutToStart = true;
+    const queue = new FinishQueue(counted, { lingerMs: 1, holdFor: () => (aboutToStart ? 5 : 0) });
+    const first = queue.add(outcome(steps[0]));
+    await new Promise((r) => setTimeout(r, 40));
+    expect(statements).toHaveLength(0);
+    const second = queue.add(outcome(steps[1]));
+    aboutToStart = false;
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(statements).toHaveLength(1);
+  });
+
+  it('holds a commit back no longer than maxHoldMs', async () => {
+    const { steps, counted, statements } = await claimed(1);
+    const queue = new FinishQueue(counted, { lingerMs: 1, holdFor: () => 10, maxHoldMs: 30 });
+    const added = performance.now();
+    expect(await queue.add(outcome(steps[0]))).toBe(true);
+    expect(statements).toHaveLength(1);
+    expect(performance.now() - added).toBeGreaterThanOrEqual(29);
   });
 });
