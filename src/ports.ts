@@ -26,6 +26,12 @@ export interface ChatPort {
   invite(channelId: string, userIds: string[]): Promise<void>;
   setTopic(channelId: string, topic: string): Promise<void>;
   post(channel: string, message: Message): Promise<{ channel: string; ts: string }>;
+  /**
+   * A post made ready now (converted and encoded) and sent when the function returned is called:
+   * a step claimed ahead of its due time leaves only the send for then. Optional: `readyPost`
+   * falls back to `post`.
+   */
+  preparePost?(channel: string, message: Message): () => Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: Message): Promise<void>;
   /** Escapes user text for the transport's markup (templates call it on every value). */
   escape(text: string): string;

@@ -7,6 +7,7 @@ import { withTimeout } from '../core/withTimeout.ts';
 import { NotConfigured, TransientError } from '../ports.ts';
 import type { AppContext } from '../service/context.ts';
 import { postStep } from '../service/steps/post.ts';
+import type { StepSend } from '../service/steps/define.ts';
 import type { StepRegistry } from '../service/steps/registry.ts';
 import type { ClaimedStep } from '../store/sql/claimDueSteps.ts';
 import { getIncident } from '../store/sql/getIncident.ts';
@@ -26,30 +27,30 @@ export interface StepDeps {
   wake: () => void;
 }
 
-/** Sends one step; resolves when the send is over, with a promise of its outcome being written. */
-export async function runStep(d: StepDeps, step: ClaimedStep, loaded?: StoredIncident): Promise<{ written: Promise<void>; changedIncident?: boolean }> {
+/**
+ * Sends one step; resolves when the send is over, with a promise of its outcome being written.
+ * A step claimed ahead is made ready (its incident read, its message rendered) before
+ * `untilDue` resolves, so only the send is left at its due time.
+ */
+export async function runStep(d: StepDeps, step: ClaimedStep, loaded?: StoredIncident, untilDue?: () => Promise<void>): Promise<{ written: Promise<void>; changedIncident?: boolean }> {
   const { ctx, opts } = d;
-  const startedAt = ctx.clock.now();
-  const lateMs = Math.max(0, startedAt.getTime() - step.dueAt.getTime());
-  ctx.metrics.stepLatenessSeconds.observe(lateMs / 1000);
-  const incident = loaded ?? (await getIncident(ctx.db, step.incidentId));
+  let started: Started | undefined;
+  const start = async (): Promise<Started> => {
+    await untilDue?.();
+    const at = ctx.clock.now();
+    const lateMs = Math.max(0, at.getTime() - step.dueAt.getTime());
+    ctx.metrics.stepLatenessSeconds.observe(lateMs / 1000);
+    return { startedAt: at, lateMs };
+  };
   let outcome: StepOutcome;
   try {
-    if (!incident) throw new Error(`incident ${step.incidentId} is gone`);
-    const kind = d.kinds.get(step.kind);
-    const params = kind?.params.safeParse(step.params);
-    let withheld: string | undefined;
-    if (!kind || !params) outcome = { status: 'failed', detail: `unknown step kind "${step.kind}"` };
-    else if (!params.success) outcome = { status: 'failed', detail: `bad params for a ${step.kind} step: ${params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}` };
-    else if ((withheld = opts.stepGuard?.withholds(ctx, step, incident))) outcome = { status: 'skipped', detail: withheld };
-    else if (!conditionHolds(step.params.when as StepCondition | null, incident)) {
-      outcome = { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
-    } else {
-      const ms = opts.sendTimeoutMs ?? 60_000;
-      const runCtx = opts.stepGuard?.context(ctx, step, incident) ?? ctx;
-      outcome = await withTimeout(kind.run(runCtx, { ...step, params: params.data }, incident), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`));
-    }
+    const ready = await prepareStep(d, step, loaded);
+    started = await start();
+    const ms = opts.sendTimeoutMs ?? 60_000;
+    outcome = typeof ready === 'function' ? await withTimeout(ready(), ms, () => new TransientError(`${step.kind} took longer than ${formatDuration(ms)}`)) : ready;
   } catch (e) {
+    // One that failed before its due time (its channel not open yet …) is handled at that time.
+    started ??= await start();
     if (e instanceof NotConfigured) outcome = { status: 'skipped', detail: e.message };
     else if (step.attempts < opts.maxAttempts) {
       const retryAt = new Date(ctx.clock.now().getTime() + retryDelayMs(step.attempts, {
@@ -63,11 +64,32 @@ export async function runStep(d: StepDeps, step: ClaimedStep, loaded?: StoredInc
     } else outcome = { status: 'failed', detail: `${errorText(e)} (after ${step.attempts} tries)` };
   }
   // Wrapped: a returned promise would be awaited here, and the next step would wait for the commit.
-  return { written: finish(d, step, outcome, { lateMs, startedAt }), changedIncident: outcome.status === 'done' && outcome.changedIncident };
+  return { written: finish(d, step, outcome, started), changedIncident: outcome.status === 'done' && outcome.changedIncident };
+}
+
+interface Started {
+  startedAt: Date;
+  lateMs: number;
+}
+
+/** A step's send made ready, or the outcome it has without sending (skipped, failed). */
+async function prepareStep(d: StepDeps, step: ClaimedStep, loaded?: StoredIncident): Promise<StepSend | StepOutcome> {
+  const { ctx, opts } = d;
+  const incident = loaded ?? (await getIncident(ctx.db, step.incidentId));
+  if (!incident) throw new Error(`incident ${step.incidentId} is gone`);
+  const kind = d.kinds.get(step.kind);
+  const params = kind?.params.safeParse(step.params);
+  if (!kind || !params) return { status: 'failed', detail: `unknown step kind "${step.kind}"` };
+  if (!params.success) return { status: 'failed', detail: `bad params for a ${step.kind} step: ${params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}` };
+  const withheld = opts.stepGuard?.withholds(ctx, step, incident);
+  if (withheld) return { status: 'skipped', detail: withheld };
+  if (!conditionHolds(step.params.when as StepCondition | null, incident)) return { status: 'skipped', detail: `condition "${String(step.params.when)}" is false` };
+  const runCtx = opts.stepGuard?.context(ctx, step, incident) ?? ctx;
+  return kind.prepare(runCtx, { ...step, params: params.data }, incident);
 }
 
 /** Writes a step's outcome (group commit) with its timeline entry and follow-ups. */
-async function finish(d: StepDeps, step: ClaimedStep, outcome: StepOutcome, t: { lateMs: number; startedAt: Date }): Promise<void> {
+async function finish(d: StepDeps, step: ClaimedStep, outcome: StepOutcome, t: Started): Promise<void> {
   const { ctx, opts } = d;
   const at = ctx.clock.now();
   const late = t.lateMs > opts.lateAfterMs ? ` (late by ${formatDuration(t.lateMs)})` : '';

@@ -10,7 +10,20 @@ import { runStep, type StepDeps } from './runStep.ts';
 import type { RunnerOptions } from './runnerOptions.ts';
 
 /** A step due within this long holds back outcome commits until it has started. */
-const START_SOON_MS = 10;
+export const START_SOON_MS = 10;
+
+/**
+ * How long to hold outcome commits back, given the due times of the steps waiting to start
+ * (ms): until just after the soonest, if it is due within `START_SOON_MS` (1 ms at a time once
+ * it is due: its timer has not run yet), else not at all. Under a burst, commits go in its gaps
+ * and after it.
+ */
+export function holdForSteps(dueTimes: Iterable<number>, now: number): number {
+  let soonest = Infinity;
+  for (const due of dueTimes) soonest = Math.min(soonest, due);
+  const ms = soonest - now;
+  return ms > START_SOON_MS ? 0 : Math.max(1, ms + 1);
+}
 
 /**
  * The durable schedule's worker: claims due steps with a lease, sends them outside any
@@ -125,10 +138,12 @@ export class StepRunner {
       for (const s of steps) {
         // Outcomes are written in order (FinishQueue), so the latest one written means all are.
         if (this.kinds.get(s.kind)?.readsOutcomes) await this.lastOutcome.get(s.incidentId)?.catch(() => undefined);
-        await this.untilDue(s.id, s.dueAt);
-        await this.yieldToRequests();
         started++;
-        const ran = await runStep(this.deps, s, incident).catch((e) => {
+        // Made ready now, sent at its due time.
+        const ran = await runStep(this.deps, s, incident, async () => {
+          await this.untilDue(s.id, s.dueAt);
+          await this.yieldToRequests();
+        }).catch((e) => {
           this.held.release(s.id);
           throw e;
         }).finally(() => this.sendsOver(1));
@@ -212,14 +227,9 @@ export class StepRunner {
     }
   }
 
-  /**
-   * How long outcome commits should wait: until a step due within `START_SOON_MS` has started
-   * (0 if none is). Under a burst, commits go in its gaps and after it.
-   */
+  /** How long outcome commits wait (FinishQueue's `holdFor`): see `holdForSteps`. */
   private msUntilNextStart(): number {
-    if (!this.waitingForDue.size) return 0;
-    const soonest = Math.min(...this.waitingForDue.values()) - this.ctx.clock.now().getTime();
-    return soonest > START_SOON_MS ? 0 : Math.max(1, soonest + 1);
+    return this.waitingForDue.size ? holdForSteps(this.waitingForDue.values(), this.ctx.clock.now().getTime()) : 0;
   }
 
   private afterPassRunning = false;

@@ -155,6 +155,18 @@ describe('SlackWebApi (drbot\'s Slack Web API client)', () => {
     expect(form.get('unfurl_links')).toBe('false');
   });
 
+  it('a prepared call is encoded when prepared and sent only when called', async () => {
+    const s = await server((_req, _body, res) => res.end('{"ok":true,"channel":"C1","ts":"1.3"}'));
+    const api = new SlackWebApi('xoxb-test', `${s.url}/api`);
+    const args: Record<string, unknown> = { channel: 'C1', text: 'as prepared' };
+    const send = api.prepare('chat.postMessage', args);
+    args.text = 'changed after';
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.seen).toHaveLength(0);
+    expect(await send()).toEqual({ ok: true, channel: 'C1', ts: '1.3' });
+    expect(new URLSearchParams(s.seen[0].body).get('text')).toBe('as prepared');
+  });
+
   it('an answer with ok: false is SlackRefused with Slack\'s code, sent once', async () => {
     const s = await server((_req, _body, res) => res.end('{"ok":false,"error":"channel_not_found"}'));
     const e = await new SlackWebApi('xoxb-test', `${s.url}/api/`).call('chat.postMessage', { channel: 'C404', text: 'x' }).catch((x: unknown) => x);

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { textMessage } from '../../src/core/message.ts';
 import { openChannelKind } from '../../src/service/steps/openChannel.ts';
+import type { Message } from '../../src/core/message.ts';
+import type { ChatPort } from '../../src/ports.ts';
+import type { StepGuard } from '../../src/scheduler/runnerOptions.ts';
+import { slackKind } from '../../src/service/steps/messages.ts';
 import { postStep } from '../../src/service/steps/post.ts';
 import { plantSteps } from '../../src/store/sql/plantSteps.ts';
 import { SLACK_CHANNELS } from '../helpers/configDir.ts';
@@ -72,6 +76,33 @@ describe.each(ENGINES)('scheduler passes overlap (%s)', (engine) => {
     // started a claim and a read late, when the runner slept until the due time itself).
     expect(claimedBy).toBeLessThan(due - 30);
     await until('the message at the stand-in', () => s!.slack.calls.find((c) => c.args.text === 'quiet-next.'), 5_000);
+  });
+  it('a step claimed ahead is made ready before its due time (message drawn and encoded); only the send is left then', async () => {
+    // The chat a step runs with records when its post was made ready and when it was sent.
+    const times: { ready?: number; sent?: number } = {};
+    const recording: StepGuard = {
+      withholds: () => undefined,
+      context: (ctx) => ({
+        ...ctx,
+        chat: Object.assign(Object.create(ctx.chat) as ChatPort, {
+          preparePost: (channel: string, message: Message) => {
+            times.ready = Date.now();
+            const send = ctx.chat.preparePost!(channel, message);
+            return () => ((times.sent = Date.now()), send());
+          },
+        }),
+      }),
+    };
+    s = await slackApp({ engine, runner: { stepGuard: recording } });
+    const incident = await declaredIncident(s.db, { title: 'Made ready ahead', severity: 3, by: 'U0ONCALL01', at: new Date() });
+    const due = Date.now() + 600;
+    await plantSteps(s.db, incident.id, [slackKind.plan({ stepId: 'ready-ahead', source: 'chain', label: 'ready-ahead', dueAt: new Date(due), params: { channel: 'engineering', template: 'initial-notification' } })]);
+    const arrived = await until('the message at the stand-in', () => s!.slack.calls.find((c) => c.method === 'chat.postMessage' && JSON.stringify(c.args).includes('Made ready ahead')), 5_000);
+    // Made ready when claimed (up to aheadMs, 100 ms, before), sent at the due time, not before.
+    expect(times.ready).toBeLessThan(due - 10);
+    expect(times.sent).toBeGreaterThanOrEqual(due - 1); // (timers and Date.now() round to the ms)
+    expect(arrived.at).toBeGreaterThanOrEqual(due - 1);
+    expect(await startedLate('ready-ahead')).toBeLessThan(50);
   });
   it('a later batch\'s step runs with what an earlier, still running step of its incident changed', async () => {
     s = await slackApp({ engine });

@@ -38,9 +38,9 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the scopes of the methods and events drbot\'s code uses', () => {
-    // Every Web API call drbot makes is `api.call<…>('chat.postMessage', …)` (SlackWebApi); a
+    // Every Web API call drbot makes is `api.call<…>('conversations.create', …)` or `api.prepare<…>('chat.postMessage', …)` (SlackWebApi); a
     // method missing from METHOD_SCOPES, or listed there and no longer called, fails here.
-    const called = [...new Set([...source.matchAll(/api\.call(?:<[^>]*>)?\('([a-zA-Z]+\.[a-zA-Z]+)'/g)].map((m) => m[1]))].sort();
+    const called = [...new Set([...source.matchAll(/api\.(?:call|prepare)(?:<[^>]*>)?\('([a-zA-Z]+\.[a-zA-Z]+)'/g)].map((m) => m[1]))].sort();
     expect(called).toEqual(Object.keys(METHOD_SCOPES).sort());
     const events = [...new Set([...source.matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => m[1]))].sort();
     expect(manifest.settings.event_subscriptions.bot_events.slice().sort()).toEqual(events);

@@ -40,9 +40,16 @@ export class SlackChat implements ChatPort {
     await this.api.call('conversations.setTopic', { channel: channelId, topic: inertText(topic) }).catch(mapError);
   }
 
-  async post(channel: string, message: Message) {
-    const res = await this.api.call<{ channel?: string; ts: string }>('chat.postMessage', { channel, ...toSlackMessage(message), unfurl_links: false }).catch(mapError);
-    return { channel: res.channel ?? channel, ts: res.ts };
+  post(channel: string, message: Message) {
+    return this.preparePost(channel, message)();
+  }
+
+  preparePost(channel: string, message: Message) {
+    const send = this.api.prepare<{ channel?: string; ts: string }>('chat.postMessage', { channel, ...toSlackMessage(message), unfurl_links: false });
+    return async () => {
+      const res = await send().catch(mapError);
+      return { channel: res.channel ?? channel, ts: res.ts };
+    };
   }
 
   async update(channel: string, ts: string, message: Message) {

@@ -44,8 +44,18 @@ export class SlackWebApi {
     if (!baseUrl.endsWith('/')) this.baseUrl = `${baseUrl}/`;
   }
 
-  async call<T extends object>(method: string, args: Record<string, unknown>): Promise<T> {
-    const init = { method: 'POST', headers: this.headers, body: formBody(args), redirect: 'error' as const };
+  call<T extends object>(method: string, args: Record<string, unknown>): Promise<T> {
+    return this.send<T>(method, formBody(args));
+  }
+
+  /** A call encoded now and sent when the function returned is called (a step made ready before its due time). */
+  prepare<T extends object>(method: string, args: Record<string, unknown>): () => Promise<T> {
+    const body = formBody(args);
+    return () => this.send<T>(method, body);
+  }
+
+  private async send<T extends object>(method: string, body: string): Promise<T> {
+    const init = { method: 'POST', headers: this.headers, body, redirect: 'error' as const };
     for (let attempt = 1; ; attempt++) {
       const again = attempt < 2;
       let res: Response;

@@ -15,6 +15,16 @@ export type TypedStep<P> = Omit<ClaimedStep, 'params'> & { params: P };
  */
 export type StepRun<P> = (ctx: AppContext, step: TypedStep<P>, incident: StoredIncident) => Promise<StepOutcome>;
 
+/** A step made ready to send (its message rendered): calling it sends. */
+export type StepSend = () => Promise<StepOutcome>;
+
+/**
+ * Does a step's work that needs no provider (rendering its message) and returns its send. The
+ * scheduler prepares a step claimed ahead before its due time, so only the send is left then.
+ * Throws as `StepRun` does.
+ */
+export type StepPrepare<P> = (ctx: AppContext, step: TypedStep<P>, incident: StoredIncident) => StepSend;
+
 /** Params every kind accepts: the runner checks `when` before running the step. */
 export interface CommonParams {
   when?: StepCondition | null;
@@ -30,7 +40,8 @@ export interface StepKind<S extends z.ZodType = z.ZodType> {
   /** snake_case; stored with each step, so a rename needs a migration. */
   readonly kind: string;
   readonly params: S;
-  readonly run: StepRun<z.output<S>>;
+  /** Makes the step ready to send; the send returned does what the kind does. */
+  readonly prepare: StepPrepare<z.output<S>>;
   /** A failure is also posted in the incident channel (a failed post does not post about itself). */
   readonly reportFailure: boolean;
   /**
@@ -53,15 +64,22 @@ export function planner<S extends z.ZodType>(shape: StepShape<S>): (p: StepPlanI
   return (p) => ({ ...p, kind: shape.kind, params: p.params as Record<string, unknown> });
 }
 
-/** Defines a step kind; list it in `registry.ts` to make the scheduler run it. */
-export function defineStep<S extends z.ZodType>(d: StepShape<S> & {
-  run: StepRun<z.output<S>>;
+/**
+ * Defines a step kind; list it in `registry.ts` to make the scheduler run it. `run` does it all
+ * when the step falls due; `prepare` instead does what it can before (a kind whose step is often
+ * one of many due together, like a chain's Slack message).
+ */
+export function defineStep<S extends z.ZodType>(d: StepShape<S> & ({ run: StepRun<z.output<S>>; prepare?: never } | { prepare: StepPrepare<z.output<S>>; run?: never }) & {
   reportFailure?: boolean;
   readsOutcomes?: boolean;
   /** Integrations the step calls: when one is the built-in simulation, its outcome says so. */
   uses?: PortName[];
 }): StepKind<S> {
   const uses = d.uses ?? [];
-  const run: StepRun<z.output<S>> = uses.length ? async (ctx, step, i) => labelOutcome(uses.map((u) => ctx[u]), await d.run(ctx, step, i)) : d.run;
-  return { kind: d.kind, params: d.params, run, reportFailure: d.reportFailure ?? true, readsOutcomes: d.readsOutcomes ?? false, plan: planner(d) };
+  const ready: StepPrepare<z.output<S>> = d.prepare ?? ((ctx, step, i) => () => d.run!(ctx, step, i));
+  const prepare: StepPrepare<z.output<S>> = uses.length ? (ctx, step, i) => {
+    const send = ready(ctx, step, i);
+    return async () => labelOutcome(uses.map((u) => ctx[u]), await send());
+  } : ready;
+  return { kind: d.kind, params: d.params, prepare, reportFailure: d.reportFailure ?? true, readsOutcomes: d.readsOutcomes ?? false, plan: planner(d) };
 }

@@ -5,20 +5,25 @@ import { severityLabel } from '../../core/severity.ts';
 import { compileTemplate, type Template } from '../../templates/engine.ts';
 import { listTimeline } from '../../store/sql/listTimeline.ts';
 import { defineStep } from './define.ts';
-import { channelFor, postTarget } from './post.ts';
+import { channelFor, postTarget, readyPost } from './post.ts';
 import { dataFor, fallbackFor, renderChat } from './render.ts';
 
 /** `slack`: a communication template posted to a channel. */
 export const slackKind = defineStep({
   kind: 'slack',
   params: z.object({ channel: postTarget, template: z.string() }),
-  run: async (ctx, step, i) => {
+  // Often one of many due together (a chain step of every open SEV-1): rendered before it falls due.
+  prepare: (ctx, step, i) => {
     const { channel: to, template: name } = step.params;
     const template = ctx.config.templates.slack.get(name);
     if (!template) throw new Error(`no Slack template "${name}"`);
     const audience = to === 'incident' ? 'incident' : 'outside';
-    const posted = await ctx.chat.post(channelFor(to, i, ctx.config.settings.channels), renderChat(ctx, template, dataFor(ctx, i, undefined, audience), fallbackFor(i, audience)));
-    return { status: 'done', detail: `posted to #${to}`, result: { channel: posted.channel, ts: posted.ts } };
+    const message = renderChat(ctx, template, dataFor(ctx, i, undefined, audience), fallbackFor(i, audience));
+    const send = readyPost(ctx.chat, channelFor(to, i, ctx.config.settings.channels), message);
+    return async () => {
+      const posted = await send();
+      return { status: 'done', detail: `posted to #${to}`, result: { channel: posted.channel, ts: posted.ts } };
+    };
   },
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Message } from '../../core/message.ts';
 import type { StepPlan } from '../../core/steps.ts';
-import { TransientError } from '../../ports.ts';
+import { TransientError, type ChatPort } from '../../ports.ts';
 import { defineStep } from './define.ts';
 
 /** Where a `post` step posts: the incident's own channel, or a channel from drbot.yml. */
@@ -20,16 +20,24 @@ export function channelFor(to: PostTarget, incident: { channelId: string | null 
   return channels[to];
 }
 
+/** A post made ready to send (encoded now, where the transport can), sent when called. */
+export function readyPost(chat: ChatPort, channel: string, message: Message): () => Promise<{ channel: string; ts: string }> {
+  return chat.preparePost?.(channel, message) ?? (() => chat.post(channel, message));
+}
+
 /** `post`: a message built when something changed, posted as a durable step. */
 export const postKind = defineStep({
   kind: 'post',
   params: z.object({ to: postTarget, message: messageParam }),
   // A failed post is not reported with another post.
   reportFailure: false,
-  run: async (ctx, step, incident) => {
+  prepare: (ctx, step, incident) => {
     const { to, message } = step.params;
-    const posted = await ctx.chat.post(channelFor(to, incident, ctx.config.settings.channels), message);
-    return { status: 'done', detail: `posted to ${to}`, result: { channel: posted.channel, ts: posted.ts } };
+    const send = readyPost(ctx.chat, channelFor(to, incident, ctx.config.settings.channels), message);
+    return async () => {
+      const posted = await send();
+      return { status: 'done', detail: `posted to ${to}`, result: { channel: posted.channel, ts: posted.ts } };
+    };
   },
 });
 
