@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { textMessage } from '../src/core/message.ts';
@@ -123,6 +124,15 @@ const burstTitles: string[] = [];
 const roundP99: number[] = [];
 const burstCpu: Record<string, number>[] = [];
 const roundDues: { title: string; due: number }[][] = [];
+/**
+ * This process's own GC pauses (it is the Slack stand-in, which stamps each arrival): a pause
+ * inside a burst's window delays the stamps of the calls arriving during it.
+ */
+const gcPauses: { at: number; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+}).observe({ entryTypes: ['gc'] });
+const roundGc: { n: number; ms: number; longest: number }[] = [];
 for (let round = 0; round < BURST_ROUNDS; round++) {
   const titles = Array.from({ length: BURST_N }, (_, i) => `E2E burst ${round}-${String(i).padStart(4, '0')}`);
   burstTitles.push(...titles);
@@ -136,6 +146,12 @@ for (let round = 0; round < BURST_ROUNDS; round++) {
   const rows = await store.query<{ title: string; due_at: Date }>(
     `SELECT i.title, s.due_at FROM steps s JOIN incidents i ON i.id = s.incident_id WHERE s.step_id = $1 AND i.title LIKE $2`, [CHAIN_STEP, `E2E burst ${round}-%`]);
   roundP99.push(lateness(rows.map((r) => ({ key: r.title, due: new Date(r.due_at).getTime() })), posts(isBurstPost), (c) => titles.find((t) => mentions(c, t))).p99);
+  {
+    const from = Math.min(...rows.map((r) => new Date(r.due_at).getTime()));
+    const to = Math.max(...posts(isBurstPost).filter((c) => titles.some((t) => mentions(c, t))).map((c) => c.at));
+    const inside = gcPauses.filter((g) => g.at + g.ms >= from && g.at <= to);
+    roundGc.push({ n: inside.length, ms: inside.reduce((a, g) => a + g.ms, 0), longest: Math.max(0, ...inside.map((g) => g.ms)) });
+  }
   roundDues.push(rows.map((r) => ({ title: r.title, due: new Date(r.due_at).getTime() })));
   // For lining up a replica's `--cpu-prof` profile (its times are this monotonic clock, in µs).
   if (process.env.BENCH_DETAIL === '1') {
@@ -255,6 +271,7 @@ console.log(`declare → card posted (${card.n} declares in a row): p50 ${fmt(ca
 console.log(`chain step of ${BURST_N} SEV-1s declared together, arrival − due: p50 ${fmt(burst.p50, 0)} ms, p99 ${fmt(burst.p99, 0)} ms, max ${fmt(burst.max, 0)} ms; lost ${burst.lost}, doubled ${burst.doubled} (target p99 ≤ 10 ms)`);
 console.log(`CPU from 0.3 s before the burst fell due until 1 s after its last arrival (its steps, their outcomes and the cards they changed), by round: ${burstCpu.map((c) => Object.entries(c).map(([k, v]) => `${k} ${fmt(v * 1000, 0)} ms`).join(', ')).join(' | ')}`);
 console.log(`the same bursts from two bare processes (bench/bareBurst.mjs: a timer and a post each, nothing else), p99 round by round: ${floorP99.map((x) => fmt(x, 0)).join(', ')} ms; drbot ÷ bare: ${roundP99.map((x, i) => `×${fmt(x / Math.max(1, floorP99[i]), 1)}`).join(', ')}`);
+console.log(`the Slack stand-in's own GC pauses (this process) from each burst's first due time to its last arrival, round by round: ${roundGc.map((g) => (g.n ? `${g.n} (${fmt(g.ms)} ms, longest ${fmt(g.longest)})` : 'none')).join(', ')}`);
 if (BURST_ROUNDS > 1) console.log(`burst p99 round by round: ${roundP99.map((x) => fmt(x, 0)).join(', ')} ms (median ${fmt(summary(roundP99).p50, 0)} ms; ${roundP99.filter((x) => x <= 10).length} of ${BURST_ROUNDS} within 10 ms)`);
 console.log(`${SPREAD_N} steps over 10 s, arrival − due: p50 ${fmt(spread.p50, 0)} ms, p99 ${fmt(spread.p99, 0)} ms, max ${fmt(spread.max, 0)} ms; lost ${spread.lost}, doubled ${spread.doubled} (target p99 ≤ 10 ms)`);
 console.log(`CPU while the spread ran (${fmt((SPREAD_MS + 4000) / 1000, 0)}+ s, 2 cores): ${Object.entries(cpuSpread).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}`);
