@@ -51,19 +51,13 @@ export class FinishQueue {
   private warned = false;
   private stopping = false;
 
-  private readonly onUnavailable?: (e: unknown, waiting: number) => void;
-  private readonly lingerMs: number;
-
-  constructor(private readonly db: Db, private readonly o: FinishQueueOptions = {}) {
-    this.onUnavailable = o.onUnavailable;
-    this.lingerMs = o.lingerMs ?? FINISH_LINGER_MS;
-  }
+  constructor(private readonly db: Db, private readonly o: FinishQueueOptions = {}) {}
 
   /** Resolves true when written, false when the claim was lost (another worker re-ran it). */
   add(item: FinishItem): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queued.push({ item, resolve, reject });
-      if (!this.flushing) this.flushing = new Promise((r) => setTimeout(r, this.lingerMs)).then(() => this.flush());
+      if (!this.flushing) this.flushing = new Promise((r) => setTimeout(r, this.o.lingerMs ?? FINISH_LINGER_MS)).then(() => this.flush());
     });
   }
 
@@ -96,7 +90,7 @@ export class FinishQueue {
           // (sending again would repeat them, and the timeline would wrongly say drbot stopped mid-send).
           this.queued.unshift(...batch);
           this.retryMs = Math.min(2_000, this.retryMs * 2);
-          if (!this.warned) this.onUnavailable?.(e, this.queued.length);
+          if (!this.warned) this.o.onUnavailable?.(e, this.queued.length);
           this.warned = true;
           await new Promise((r) => setTimeout(r, this.retryMs));
           continue;
