@@ -229,7 +229,7 @@ export class StepRunner {
 
   /** How long outcome commits wait (FinishQueue's `holdFor`): see `holdForSteps`. */
   private msUntilNextStart(): number {
-    return this.waitingForDue.size ? holdForSteps(this.waitingForDue.values(), this.ctx.clock.now().getTime()) : 0;
+    return holdForSteps(this.waitingForDue.values(), this.ctx.clock.now().getTime());
   }
 
   private afterPassRunning = false;

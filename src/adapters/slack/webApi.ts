@@ -45,7 +45,7 @@ export class SlackWebApi {
   }
 
   call<T extends object>(method: string, args: Record<string, unknown>): Promise<T> {
-    return this.send<T>(method, formBody(args));
+    return this.prepare<T>(method, args)();
   }
 
   /** A call encoded now and sent when the function returned is called (a step made ready before its due time). */
