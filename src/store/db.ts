@@ -3,7 +3,18 @@
  * transactions. `fromPg` and `fromPglite` implement it; nothing else knows the engine.
  */
 export interface Queryable {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], opts?: QueryOptions): Promise<T[]>;
+}
+
+export interface QueryOptions {
+  /**
+   * Run as a prepared statement of this name: on PostgreSQL it is parsed and planned once per
+   * connection, then only bound and run (PGlite ignores it). Only for a hot statement whose
+   * result columns do not follow a table's column list (no `SELECT *` or `RETURNING *` in the
+   * final SELECT): PostgreSQL fails a prepared statement whose result type a migration changed
+   * ("cached plan must not change result type") on replicas still running the old code.
+   */
+  prepare?: string;
 }
 
 /** A connection inside a transaction. */

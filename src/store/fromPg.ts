@@ -1,24 +1,47 @@
 import pg from 'pg';
-import type { Db, Listener, Queryable, Tx } from './db.ts';
+import type { Db, Listener, Queryable, QueryOptions, Tx } from './db.ts';
 
 // int8 (count(*), bigint sums) as numbers: drbot's counts are far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Why a prepared statement cannot run where an unnamed one would: a pooler in transaction mode
+ * that does not carry prepared statements (PgBouncer before 1.21, or without
+ * max_prepared_statements) moves the connection under it ("does not exist", "already exists"),
+ * and a migration may have changed a result type. PostgreSQL raises these before the statement
+ * does anything, so running it again unnamed is safe.
+ */
+function preparedStatementRefused(e: unknown): boolean {
+  const { code, message } = e as { code?: string; message?: string };
+  return code === '26000' || code === '42P05' || (code === '0A000' && /cached plan/.test(message ?? ''));
+}
+
 export function fromPg(pool: pg.Pool): Db {
-  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(text: string, params?: unknown[]) {
-      return (await c.query(text, params as unknown[])).rows as T[];
+  // Turned off for this pool the first time the server refuses a prepared statement.
+  let prepare = true;
+  const wrap = (c: pg.Pool | pg.PoolClient, inTransaction: boolean): Queryable => ({
+    async query<T>(text: string, params?: unknown[], opts?: QueryOptions) {
+      if (!opts?.prepare || !prepare) return (await c.query(text, params as unknown[])).rows as T[];
+      try {
+        return (await c.query({ name: opts.prepare, text, values: params as unknown[] })).rows as T[];
+      } catch (e) {
+        if (!preparedStatementRefused(e)) throw e;
+        prepare = false;
+        // Inside a transaction the error has aborted it: the caller's transaction fails once.
+        if (inTransaction) throw e;
+        return (await c.query(text, params as unknown[])).rows as T[];
+      }
     },
   });
   return {
     engine: 'pg',
-    ...wrap(pool),
+    ...wrap(pool, false),
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         // A query without parameters goes through the simple protocol: several statements run.
-        const tx: Tx = { ...wrap(client), exec: async (sql) => { await client.query(sql); } };
+        const tx: Tx = { ...wrap(client, true), exec: async (sql) => { await client.query(sql); } };
         const out = await fn(tx);
         await client.query('COMMIT');
         return out;

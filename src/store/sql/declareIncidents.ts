@@ -98,6 +98,8 @@ export async function declareIncidents(q: Queryable, batch: DeclareInput[]): Pro
         steps: o.steps.map((p) => ({ step_id: p.stepId, kind: p.kind, source: p.source, label: p.label, params: p.params, due_at: p.dueAt.toISOString() })),
       };
     }))],
+    // Planning this statement took longer than running it (0.65 ms of 1.6, see README "Performance").
+    { prepare: 'drbot_declare_incidents' },
   );
   return rows.map((r): DeclareOutcome => {
     if (r.declared) return { kind: 'declared', incident: toIncident(r.declared) };

@@ -50,6 +50,7 @@ export async function finishSteps(q: Queryable, rows: FinishRow[]): Promise<Set<
       incident_id: r.timeline?.incidentId ?? null, touch: r.touch ?? null,
       event: r.timeline ? { at: r.timeline.event.at.toISOString(), actor: r.timeline.event.actor, type: r.timeline.event.type, text: r.timeline.event.text, data: r.timeline.event.data ?? {} } : null,
     }))), rows.map((r) => r.id)],
+    { prepare: 'drbot_finish_steps' },
   );
   return new Set(done.map((d) => d.id));
 }
