@@ -74,7 +74,7 @@ export async function createApp(o: AppOptions) {
   const clock = o.clock ?? { now: () => new Date() };
   const prometheus = createPrometheusMetrics();
   const { metrics } = prometheus;
-  const db = o.db ?? (await (o.store ?? openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR })));
+  const db = o.db ?? (await (o.store ?? openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR, log })));
 
   let bus: WakeBus = new InProcessWakeBus();
   let limiter: RateLimiter = new InProcessRateLimiter();

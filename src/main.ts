@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const level = consoleMode && !process.env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL;
   const log = createLogger({ level, secrets: secretValues(env, secretEnvNames()) });
   const db = await openStoreWhenReachable({
-    open: () => openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR }),
+    open: () => openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DRBOT_DATA_DIR, log }),
     log, port: env.PORT, where: describeDatabase(env.DATABASE_URL, env.DRBOT_DATA_DIR),
   });
   const app = await createApp({ env, config, log, db });

@@ -16,7 +16,12 @@ function preparedStatementRefused(e: unknown): boolean {
   return code === '26000' || code === '42P05' || (code === '0A000' && /cached plan/.test(message ?? ''));
 }
 
-export function fromPg(pool: pg.Pool): Db {
+export interface PgHooks {
+  /** The server refused a prepared statement: this pool runs every statement unnamed from now on. */
+  onPreparedRefused?: (e: Error) => void;
+}
+
+export function fromPg(pool: pg.Pool, hooks: PgHooks = {}): Db {
   // Turned off for this pool the first time the server refuses a prepared statement.
   let prepare = true;
   const wrap = (c: pg.Pool | pg.PoolClient, inTransaction: boolean): Queryable => ({
@@ -27,6 +32,7 @@ export function fromPg(pool: pg.Pool): Db {
       } catch (e) {
         if (!preparedStatementRefused(e)) throw e;
         prepare = false;
+        hooks.onPreparedRefused?.(e as Error);
         // Inside a transaction the error has aborted it: the caller's transaction fails once.
         if (inTransaction) throw e;
         return (await c.query(text, params as unknown[])).rows as T[];
@@ -61,7 +67,7 @@ export function fromPg(pool: pg.Pool): Db {
     fork(max) {
       const forked = new pg.Pool({ ...pool.options, max });
       forked.on('error', () => undefined);
-      return fromPg(forked);
+      return fromPg(forked, hooks);
     },
     listen(channel, onNotice, onLost) {
       return listenPg(pool, channel, onNotice, onLost);
@@ -108,7 +114,7 @@ async function listenPg(pool: pg.Pool, channel: string, onNotice: (payload: stri
  */
 export const STORE_TIMEOUTS = { connectTimeoutMs: 1_500, queryTimeoutMs: 2_000 };
 
-export function connectPg(url: string, opts: { max?: number; schema?: string; queryTimeoutMs?: number; connectTimeoutMs?: number } = {}): Db {
+export function connectPg(url: string, opts: { max?: number; schema?: string; queryTimeoutMs?: number; connectTimeoutMs?: number } & PgHooks = {}): Db {
   const queryTimeout = opts.queryTimeoutMs;
   const pool = new pg.Pool({
     connectionString: url,
@@ -122,5 +128,5 @@ export function connectPg(url: string, opts: { max?: number; schema?: string; qu
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  return fromPg(pool);
+  return fromPg(pool, { onPreparedRefused: opts.onPreparedRefused });
 }

@@ -22,6 +22,7 @@ function input(title: string): DeclareInput {
 describe('prepared statements (PostgreSQL)', () => {
   let schemaDb: TestDb;
   let db: Db;
+  let refusals: string[];
   const prepared = async () => (await db.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name')).map((r) => r.name);
   const declareOne = async (title: string) => {
     const [out] = await declareIncidents(db, [input(title)]);
@@ -31,21 +32,24 @@ describe('prepared statements (PostgreSQL)', () => {
 
   beforeEach(async () => {
     schemaDb = await openTestDb('pg', 'prepared');
-    db = connectPg(TEST_DATABASE_URL, { schema: schemaDb.schema, max: 1 });
+    refusals = [];
+    db = connectPg(TEST_DATABASE_URL, { schema: schemaDb.schema, max: 1, onPreparedRefused: (e) => refusals.push(e.message) });
   });
   afterEach(async () => {
     await db.close();
     await schemaDb.close();
   });
 
-  it('a declare and a finish are prepared once on the connection, then reused', async () => {
+  it('a declare, a claim and a finish are prepared once on the connection, then reused', async () => {
     expect(await prepared()).toEqual([]);
     await declareOne('Lagos down');
     await declareOne('Abuja down');
     expect(await prepared()).toEqual(['drbot_declare_incidents']);
     const [step] = await claimDueSteps(db, { worker: 'w1', now: t0, leaseMs: 60_000, limit: 10 });
     expect(await finishSteps(db, [{ id: step.id, worker: 'w1', status: 'done', error: null, result: {}, sentAt: t0 }])).toEqual(new Set([step.id]));
-    expect(await prepared()).toEqual(['drbot_declare_incidents', 'drbot_finish_steps']);
+    expect(await prepared()).toEqual(['drbot_claim_due_steps', 'drbot_declare_incidents', 'drbot_finish_steps']);
+    // Claimed with every column of the step, named.
+    expect(step).toMatchObject({ incidentId: 1, stepId: 's0', kind: 'post', source: 'chain', label: 'Step', params: {}, dueAt: t0, status: 'pending', attempts: 1, reclaimed: false });
   });
 
   it('a migration adding columns does not break the prepared statements of a replica still running', async () => {
@@ -59,6 +63,7 @@ describe('prepared statements (PostgreSQL)', () => {
     const [next] = await claimDueSteps(db, { worker: 'w1', now: t0, leaseMs: 60_000, limit: 10 });
     expect(await finishSteps(db, [{ id: next.id, worker: 'w1', status: 'done', error: null, result: {}, sentAt: t0 }])).toEqual(new Set([next.id]));
     expect(await prepared()).toContain('drbot_declare_incidents');
+    expect(refusals).toEqual([]);
   });
 
   it('a server that lost the prepared statement (a pooler moved the connection): run unnamed, and stop preparing', async () => {
@@ -71,6 +76,7 @@ describe('prepared statements (PostgreSQL)', () => {
     expect(out.id).toBe(2);
     await declareOne('Asaba down');
     expect(await prepared()).toEqual([]);
+    expect(refusals).toEqual(['prepared statement "drbot_declare_incidents" does not exist']);
     const counted = await schemaDb.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
     expect(counted[0].n).toBe(3); // the refused attempt wrote nothing
   });
@@ -82,5 +88,6 @@ describe('prepared statements (PostgreSQL)', () => {
     await expect(declareIncidents(db, [twice, { ...input('Asaba down'), requestKey: twice.requestKey }])).rejects.toMatchObject({ code: '23505' });
     await declareOne('Kano down');
     expect(await prepared()).toEqual(['drbot_declare_incidents']);
+    expect(refusals).toEqual([]);
   });
 });
