@@ -31,8 +31,9 @@ export function fromPg(pool: pg.Pool, hooks: PgHooks = {}): Db {
         return (await c.query({ name: opts.prepare, text, values: params as unknown[] })).rows as T[];
       } catch (e) {
         if (!preparedStatementRefused(e)) throw e;
+        // Told once, though statements in flight on other connections may be refused too.
+        if (prepare) hooks.onPreparedRefused?.(e as Error);
         prepare = false;
-        hooks.onPreparedRefused?.(e as Error);
         // Inside a transaction the error has aborted it: the caller's transaction fails once.
         if (inTransaction) throw e;
         return (await c.query(text, params as unknown[])).rows as T[];
