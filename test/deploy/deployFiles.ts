@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { parser as promql } from '@prometheus-io/lezer-promql';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { DockerfileParser, type Dockerfile, type Instruction } from 'dockerfile-ast';
 import YAML from 'yaml';
 import { ROOT } from '../helpers/paths.ts';
@@ -112,6 +116,17 @@ export function k8sManifests(): Manifest[] {
   }
   return out;
 }
+
+/** The schema model (kubernetes-models) of each kind drbot's manifests and chart use, by `apiVersion kind`. */
+export const K8S_MODELS: Record<string, { new (data: any): { validate(): void } }> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+  'apps/v1 Deployment': Deployment,
+  'v1 Service': Service,
+  'v1 Secret': Secret,
+  'v1 ConfigMap': ConfigMap,
+  'policy/v1 PodDisruptionBudget': PodDisruptionBudget,
+  'monitoring.coreos.com/v1 ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1 PrometheusRule': PrometheusRule,
+};
 
 export function k8sObject(kind: string, file?: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
   const m = k8sManifests().find((x) => x.doc.kind === kind && (!file || x.file === file));

@@ -2,10 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema, secretEnvNames } from '../../src/config/env.ts';
@@ -13,7 +9,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { readEnv } from '../../src/config/readEnv.ts';
 import { k8sTool, k8sToolsUnavailable } from '../helpers/k8sTools.ts';
 import { ROOT } from '../helpers/paths.ts';
-import { ALERTS, configEntries, DEPLOY, K8S, readYaml } from './deployFiles.ts';
+import { ALERTS, configEntries, DEPLOY, K8S, K8S_MODELS, readYaml } from './deployFiles.ts';
 
 /**
  * deploy/helm/drbot, rendered by the real helm (4.1.4) and checked like deploy/kubernetes: every
@@ -23,15 +19,6 @@ import { ALERTS, configEntries, DEPLOY, K8S, readYaml } from './deployFiles.ts';
 const CHART = join(DEPLOY, 'helm', 'drbot');
 /** The variables the chart sets itself; `env` and `secret.values` take the others. */
 const CHART_OWNED = ['DRBOT_CONFIG_DIR', 'DRBOT_DATA_DIR', 'DRBOT_CONSOLE', 'PORT', 'LOG_LEVEL', 'DRBOT_INSTANCE_ID'];
-const MODELS: Record<string, { new (data: any): { validate(): void } }> = { // eslint-disable-line @typescript-eslint/no-explicit-any
-  'apps/v1 Deployment': Deployment,
-  'v1 Service': Service,
-  'v1 Secret': Secret,
-  'v1 ConfigMap': ConfigMap,
-  'policy/v1 PodDisruptionBudget': PodDisruptionBudget,
-  'monitoring.coreos.com/v1 ServiceMonitor': ServiceMonitor,
-  'monitoring.coreos.com/v1 PrometheusRule': PrometheusRule,
-};
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const tmp: string[] = [];
@@ -110,7 +97,7 @@ describe.skipIf(k8sToolsUnavailable)('Helm chart (deploy/helm/drbot)', () => {
     const all = render(['--set', 'secret.create=true', '--set', 'secret.values.DATABASE_URL=postgres://drbot:pw@postgres:5432/drbot', '--set', 'serviceMonitor.enabled=true', '--set', 'prometheusRule.enabled=true']);
     expect(all.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor']);
     for (const o of all) {
-      const Model = MODELS[`${o.apiVersion} ${o.kind}`];
+      const Model = K8S_MODELS[`${o.apiVersion} ${o.kind}`];
       expect(Model, `no schema model for ${o.apiVersion} ${o.kind}`).toBeDefined();
       expect(() => new Model(o).validate(), o.kind).not.toThrow();
     }
@@ -122,7 +109,7 @@ describe.skipIf(k8sToolsUnavailable)('Helm chart (deploy/helm/drbot)', () => {
     expect(k.status).toBe(0);
     const kustomized = objects(k.stdout);
     expect(kustomized.map((o) => o.kind).sort()).toEqual(defaults.map((o) => o.kind).sort());
-    for (const o of kustomized) expect(() => new MODELS[`${o.apiVersion} ${o.kind}`](o).validate(), `kustomized ${o.kind}`).not.toThrow();
+    for (const o of kustomized) expect(() => new K8S_MODELS[`${o.apiVersion} ${o.kind}`](o).validate(), `kustomized ${o.kind}`).not.toThrow();
     for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'ConfigMap']) {
       const [h, ks] = [comparable(byKind(defaults, kind)), comparable(byKind(kustomized, kind))];
       expect(h.metadata.name, kind).toBe(ks.metadata.name);

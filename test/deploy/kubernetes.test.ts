@@ -2,24 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { ConfigMap } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { ROOT } from '../helpers/paths.ts';
-import { configFiles, configMapKey, K8S, k8sManifests, k8sObject, readYaml } from './deployFiles.ts';
-
-/** The schema model of each kind the manifests use; a manifest of another kind fails the test. */
-const MODELS: Record<string, { new (data: any): { validate(): void } }> = { // eslint-disable-line @typescript-eslint/no-explicit-any
-  'apps/v1 Deployment': Deployment,
-  'v1 Service': Service,
-  'v1 Secret': Secret,
-  'v1 ConfigMap': ConfigMap,
-  'policy/v1 PodDisruptionBudget': PodDisruptionBudget,
-  'monitoring.coreos.com/v1 ServiceMonitor': ServiceMonitor,
-};
+import { configFiles, configMapKey, K8S, K8S_MODELS, k8sManifests, k8sObject, readYaml } from './deployFiles.ts';
 
 const kustomization = readYaml(join(K8S, 'kustomization.yaml'));
 const deployment = k8sObject('Deployment');
@@ -46,7 +33,7 @@ describe('Kubernetes manifests', () => {
     const manifests = k8sManifests();
     expect(manifests.map((m) => m.doc.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'Secret', 'Service', 'ServiceMonitor']);
     for (const { file, doc } of manifests) {
-      const Model = MODELS[`${doc.apiVersion} ${doc.kind}`];
+      const Model = K8S_MODELS[`${doc.apiVersion} ${doc.kind}`];
       expect(Model, `${file}: no schema model for ${doc.apiVersion} ${doc.kind}`).toBeDefined();
       expect(() => new Model(doc).validate(), file).not.toThrow();
     }
