@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { parser as promql } from '@prometheus-io/lezer-promql';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { DockerfileParser, type Dockerfile, type Instruction } from 'dockerfile-ast';
@@ -124,6 +125,7 @@ export const K8S_MODELS: Record<string, { new (data: any): { validate(): void } 
   'v1 Secret': Secret,
   'v1 ConfigMap': ConfigMap,
   'policy/v1 PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1 Ingress': Ingress,
   'monitoring.coreos.com/v1 ServiceMonitor': ServiceMonitor,
   'monitoring.coreos.com/v1 PrometheusRule': PrometheusRule,
 };

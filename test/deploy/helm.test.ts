@@ -19,6 +19,7 @@ import { ALERTS, configEntries, DEPLOY, K8S, K8S_MODELS, readYaml } from './depl
 const CHART = join(DEPLOY, 'helm', 'drbot');
 /** The variables the chart sets itself; `env` and `secret.values` take the others. */
 const CHART_OWNED = ['DRBOT_CONFIG_DIR', 'DRBOT_DATA_DIR', 'DRBOT_CONSOLE', 'PORT', 'LOG_LEVEL', 'DRBOT_INSTANCE_ID'];
+const INGRESS = ['--set', 'ingress.enabled=true', '--set', 'ingress.host=drbot.example.com', '--set', 'ingress.tlsSecretName=drbot-tls', '--set', 'ingress.className=nginx'];
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const tmp: string[] = [];
@@ -94,8 +95,8 @@ describe.skipIf(k8sToolsUnavailable)('Helm chart (deploy/helm/drbot)', () => {
 
   it('renders objects that validate against the Kubernetes schemas', () => {
     expect(defaults.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service']);
-    const all = render(['--set', 'secret.create=true', '--set', 'secret.values.DATABASE_URL=postgres://drbot:pw@postgres:5432/drbot', '--set', 'serviceMonitor.enabled=true', '--set', 'prometheusRule.enabled=true']);
-    expect(all.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor']);
+    const all = render(['--set', 'secret.create=true', '--set', 'secret.values.DATABASE_URL=postgres://drbot:pw@postgres:5432/drbot', '--set', 'serviceMonitor.enabled=true', '--set', 'prometheusRule.enabled=true', ...INGRESS]);
+    expect(all.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Ingress', 'PodDisruptionBudget', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor']);
     for (const o of all) {
       const Model = K8S_MODELS[`${o.apiVersion} ${o.kind}`];
       expect(Model, `no schema model for ${o.apiVersion} ${o.kind}`).toBeDefined();
@@ -236,6 +237,26 @@ describe.skipIf(k8sToolsUnavailable)('Helm chart (deploy/helm/drbot)', () => {
     // The alert rules and dashboard select job="drbot": the job comes from this label, not the release.
     expect(service.metadata.labels[monitor.spec.jobLabel]).toBe('drbot');
     expect(drbotContainer(d).envFrom[0].secretRef.name).toBe('payments-drbot-secrets');
+  });
+
+  it("the Ingress routes Slack's and the status page's paths to the Service, and nothing else (no /metrics)", () => {
+    const objs = render(INGRESS);
+    const ingress = byKind(objs, 'Ingress');
+    const service = byKind(objs, 'Service');
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['drbot.example.com'], secretName: 'drbot-tls' }]);
+    const [rule] = ingress.spec.rules;
+    expect(rule.host).toBe('drbot.example.com');
+    expect(rule.http.paths.map((p: Obj) => [p.path, p.pathType])).toEqual([['/slack/events', 'Exact'], ['/status', 'Exact'], ['/status.json', 'Exact']]);
+    // Each is a route drbot serves (its route tables: `'GET /status': …`).
+    const routeTables = ['app.ts', ...readdirSync(join(ROOT, 'src', 'http')).map((f) => join('http', f))].map((f) => readFileSync(join(ROOT, 'src', f), 'utf8')).join('\n');
+    for (const p of rule.http.paths) {
+      expect(routeTables, `a route for ${p.path}`).toMatch(new RegExp(`'(GET|POST) ${p.path.replaceAll('.', '\\.')}'`));
+      expect(p.backend.service.name).toBe(service.metadata.name);
+      expect(service.spec.ports.map((sp: Obj) => sp.name)).toContain(p.backend.service.port.name);
+    }
+    expect(refused(['--set', 'ingress.enabled=true'])).toMatch(/ingress\.host is required/);
+    expect(refused(['--set', 'ingress.enabled=true', '--set', 'ingress.host=drbot.example.com', '--set', 'ingress.paths={/slack/events,/metrics}'])).toMatch(/ingress\/paths\/1/);
   });
 
   it("the PrometheusRule holds deploy/prometheus/drbot-alerts.yml's groups", () => {
