@@ -129,5 +129,5 @@ export function connectPg(url: string, opts: { max?: number; schema?: string; qu
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  return fromPg(pool, { onPreparedRefused: opts.onPreparedRefused });
+  return fromPg(pool, opts);
 }

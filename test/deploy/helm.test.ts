@@ -37,8 +37,12 @@ interface Run {
   stderr: string;
 }
 
+/** helm's own folders, kept out of the user's home for the whole file. */
+let helmHome: Record<string, string> | undefined;
+
 function run(tool: 'helm' | 'kubectl', args: string[]): Run {
-  const r = spawnSync(k8sTool(tool), args, { encoding: 'utf8', cwd: ROOT, env: { ...process.env, HELM_CACHE_HOME: tmpDir('helm-cache-'), HELM_CONFIG_HOME: tmpDir('helm-config-'), HELM_DATA_HOME: tmpDir('helm-data-') } });
+  helmHome ??= { HELM_CACHE_HOME: tmpDir('helm-cache-'), HELM_CONFIG_HOME: tmpDir('helm-config-'), HELM_DATA_HOME: tmpDir('helm-data-') };
+  const r = spawnSync(k8sTool(tool), args, { encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...helmHome } });
   const stderr = r.stderr.split('\n').filter((l) => l && !l.includes('found symbolic link in path')).join('\n');
   return { status: r.status, stdout: r.stdout, stderr };
 }
