@@ -68,6 +68,20 @@ describe.each(ENGINES)('declares written together on %s', (engine) => {
     expect(await counterNext()).toBe(4);
   });
 
+  it('a duplicate points to the latest open incident of that title; a closed one, or one outside the window, is none', async () => {
+    const later = (ms: number) => new Date(t0.getTime() + ms);
+    await declareIncidents(db, [input('k1', 'DNS flapping')]);
+    await declareIncidents(db, [input('k2', 'dns flapping', { at: later(2 * HOUR) })]); // the first is outside this one's window
+    await declareIncidents(db, [input('k3', 'Queue backlog')]);
+    await db.query("UPDATE incidents SET status = 'resolved' WHERE id = 3");
+    const out = await declareIncidents(db, [
+      input('k4', 'DNS Flapping', { at: later(2 * HOUR + 1), windowMs: 3 * HOUR }), // both open ones are in the window: the latest
+      input('k5', 'Queue backlog', { at: later(1) }), // only a resolved one
+    ]);
+    expect(out[0].kind === 'duplicate' && out[0].incident.id).toBe(2);
+    expect(out[1].kind === 'declared' && out[1].incident.id).toBe(4);
+  });
+
   it('declares arriving together share statements, and each gets what it would have got alone', async () => {
     let statements = 0;
     const batcher = new DeclareBatcher({ query: (text, params) => (statements++, db.query(text, params)) });
@@ -121,19 +135,27 @@ describe.each(ENGINES)('declares written together on %s', (engine) => {
     }
   });
 
-  it('a request key is looked up by its index, never by reading all of them (every request stores one)', async () => {
+  it('a request key and an open incident of the same title are looked up by their indexes, never by reading all of them', async () => {
     await db.query(`INSERT INTO request_keys (key, reply, received_at) SELECT 'old-' || n, '{}', now() FROM generate_series(1, 20000) n`);
+    // An alert storm's worth of open incidents (migration 000026's index; before it, every declare read them all,
+    // and with the index on the title alone the planner walked the primary key backwards from 5,000).
+    await db.query(`INSERT INTO incidents (id, title, severity, status, declared_by, commander, declared_at, last_update_at)
+                    SELECT 1000 + n, 'Alert ' || n, 3, 'investigating', 'U0A', 'U0A', now(), now() FROM generate_series(1, 5000) n`);
     await db.query('ANALYZE request_keys');
+    await db.query('ANALYZE incidents');
     let sql: { text: string; params?: unknown[] } | undefined;
     await declareIncidents({ query: async (text, params) => ((sql = { text, params }), []) }, [input('k1', 'Lagos down')]);
     const [{ 'QUERY PLAN': plan }] = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql!.text}`, sql!.params);
     const scans: string[] = [];
-    const walk = (n: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }) => {
-      if (n['Relation Name'] === 'request_keys' && n['Node Type'].endsWith('Scan')) scans.push(n['Node Type']);
+    const indexes: string[] = [];
+    const walk = (n: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: unknown[] }) => {
+      if (['request_keys', 'incidents'].includes(n['Relation Name'] ?? '') && n['Node Type'].endsWith('Scan')) scans.push(`${n['Relation Name']}: ${n['Node Type']}`);
+      if (n['Index Name']) indexes.push(n['Index Name']);
       for (const c of n.Plans ?? []) walk(c as typeof n);
     };
     walk((plan as [{ Plan: Parameters<typeof walk>[0] }])[0].Plan);
-    expect(scans).toEqual(['Index Scan']);
+    expect(scans.filter((x) => x.includes('Seq Scan'))).toEqual([]);
+    expect(indexes).toEqual(expect.arrayContaining(['request_keys_pkey', 'incidents_open_title']));
   });
 
   it('a batch that fails is written one by one: the bad declare gets its error, the others are declared', async () => {

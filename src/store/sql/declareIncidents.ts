@@ -47,10 +47,14 @@ export async function declareIncidents(q: Queryable, batch: DeclareInput[]): Pro
        SELECT b.ord, k.incident_id, k.reply->>'kind' AS first
          FROM b CROSS JOIN LATERAL (SELECT incident_id, reply FROM request_keys WHERE key = b.key LIMIT 1) k
      ), dup AS (
-       SELECT DISTINCT ON (b.ord) b.ord, i.id, row_to_json(i) AS row
-         FROM b JOIN incidents i ON lower(i.title) = lower(b.title) AND i.declared_at >= b.since AND i.status IN ${OPEN}
+       -- The latest open incident of the same title, one lookup per declare by its index
+       -- (incidents_open_title), for the same reason as above.
+       SELECT b.ord, d.id, d.row
+         FROM b CROSS JOIN LATERAL (
+           SELECT i.id, row_to_json(i) AS row FROM incidents i
+            WHERE lower(i.title) = lower(b.title) AND i.declared_at >= b.since AND i.status IN ${OPEN}
+            ORDER BY i.id DESC LIMIT 1) d
         WHERE b.ord NOT IN (SELECT ord FROM seen)
-        ORDER BY b.ord, i.id DESC
      ), fresh AS (
        SELECT b.*, row_number() OVER (ORDER BY b.ord) - 1 AS n FROM b
         WHERE b.ord NOT IN (SELECT ord FROM seen) AND b.ord NOT IN (SELECT ord FROM dup)
