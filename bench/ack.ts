@@ -17,7 +17,9 @@ import { drbotEntry, fmt, ROOT, startChild, summary } from './lib.ts';
 
 const SECRET = 'bench-signing-secret-0001';
 const STATUS_N = Number(process.env.BENCH_STATUS_N ?? 1000);
-const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 200);
+// 1,000: the p99 of 200 declares (the default until 12-06) is their second-slowest, and moved
+// ×1.5–2.6 of bare Bolt's between runs of the same build.
+const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 /** Which commands to measure (comma-separated), e.g. `status` alone for a profile of that path. */
 const COMMANDS = (process.env.BENCH_COMMANDS ?? 'help,status,declare').split(',');
@@ -43,6 +45,20 @@ function cpuMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU time the whole machine has spent busy (every core, user + system) so far, from /proc/stat
+ * (Linux; NaN elsewhere): with the process's own CPU it tells whether a round was limited by
+ * the machine (PostgreSQL, the generator and the stand-in share its cores) or by waiting.
+ */
+function machineBusyMs(): number {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return ((f.reduce((a, b) => a + b, 0) - f[3] - f[4]) * 1000) / 100; // all but idle and iowait, in USER_HZ
   } catch {
     return NaN;
   }
@@ -84,17 +100,19 @@ await quiet();
 // falls on both alike; latencies are pooled per target.
 const ROUNDS = 5;
 const rows: string[] = [];
-const result: Record<string, ReturnType<typeof summary> & { rps: number; cpu: number; client: number }> = {};
+const result: Record<string, ReturnType<typeof summary> & { rps: number; cpu: number; client: number; machine: number; busy: number }> = {};
 const commands = ([['help', 'help', STATUS_N], ['status', 'status INC-1', STATUS_N], ['declare', 'declare sev3 Bench incident', DECLARE_N]] as const).filter(([name]) => COMMANDS.includes(name));
 for (const [name, text, n] of commands) {
-  const pooled: Record<string, { latencies: number[]; wallMs: number; cpuMs: number; clientMs: number }> = { drbot: { latencies: [], wallMs: 0, cpuMs: 0, clientMs: 0 }, bolt: { latencies: [], wallMs: 0, cpuMs: 0, clientMs: 0 } };
+  const pooled: Record<string, { latencies: number[]; wallMs: number; cpuMs: number; clientMs: number; machineMs: number }> = { drbot: { latencies: [], wallMs: 0, cpuMs: 0, clientMs: 0, machineMs: 0 }, bolt: { latencies: [], wallMs: 0, cpuMs: 0, clientMs: 0, machineMs: 0 } };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 ? (['bolt', 'drbot'] as const) : (['drbot', 'bolt'] as const);
     for (const target of order) {
       const per = Math.ceil(n / ROUNDS);
       const cpuBefore = cpuMs(pids[target]);
+      const machineBefore = machineBusyMs();
       const r = await load(ports[target], per, name === 'declare' ? `${text} ${target} ${round}` : text, name === 'declare');
       pooled[target].cpuMs += cpuMs(pids[target]) - cpuBefore;
+      pooled[target].machineMs += machineBusyMs() - machineBefore;
       pooled[target].clientMs += r.cpuMs;
       pooled[target].latencies.push(...r.latencies);
       pooled[target].wallMs += r.wallMs;
@@ -103,9 +121,9 @@ for (const [name, text, n] of commands) {
   }
   for (const target of ['drbot', 'bolt'] as const) {
     const p = pooled[target];
-    const s = { ...summary(p.latencies), rps: (p.latencies.length / p.wallMs) * 1000, cpu: p.cpuMs / p.latencies.length, client: p.clientMs / p.latencies.length };
+    const s = { ...summary(p.latencies), rps: (p.latencies.length / p.wallMs) * 1000, cpu: p.cpuMs / p.latencies.length, client: p.clientMs / p.latencies.length, machine: p.machineMs / p.latencies.length, busy: p.machineMs / p.wallMs };
     result[`${name}/${target}`] = s;
-    rows.push(`${`/dr ${name}`.padEnd(12)} ${target.padEnd(6)} n=${String(s.n).padEnd(5)} p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  max ${fmt(s.max).padStart(7)} ms  ${fmt(s.rps, 0).padStart(5)} req/s  CPU ${fmt(s.cpu, 2)} ms/req (generator ${fmt(s.client, 2)})`);
+    rows.push(`${`/dr ${name}`.padEnd(12)} ${target.padEnd(6)} n=${String(s.n).padEnd(5)} p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  max ${fmt(s.max).padStart(7)} ms  ${fmt(s.rps, 0).padStart(5)} req/s  CPU ${fmt(s.cpu, 2)} ms/req (generator ${fmt(s.client, 2)}; whole machine ${fmt(s.machine, 2)}, ${fmt(s.busy * 100, 0)} % of one core)`);
   }
 }
 
@@ -123,7 +141,7 @@ for (const [name] of commands) {
   const d = result[`${name}/drbot`];
   const b = result[`${name}/bolt`];
   const target = name === 'declare' ? 'p99 ≤ ×2' : 'p99 ≤ ×1.0, throughput ≥ ×0.9';
-  console.log(`/dr ${name}: drbot/bare-Bolt p50 ×${fmt(d.p50 / b.p50, 2)}, p99 ×${fmt(d.p99 / b.p99, 2)}, throughput ×${fmt(d.rps / b.rps, 2)}, CPU per request ×${fmt(d.cpu / b.cpu, 2)} (target ${target})`);
+  console.log(`/dr ${name}: drbot/bare-Bolt p50 ×${fmt(d.p50 / b.p50, 2)}, p99 ×${fmt(d.p99 / b.p99, 2)}, throughput ×${fmt(d.rps / b.rps, 2)}, CPU per request ×${fmt(d.cpu / b.cpu, 2)}, whole machine's CPU per request ×${fmt(d.machine / b.machine, 2)} (target ${target})`);
 }
 console.log(`load average ${loadavg().map((x) => fmt(x)).join(' ')}`);
 const lag = summary(cardLag);
