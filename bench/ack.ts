@@ -20,6 +20,7 @@ const STATUS_N = Number(process.env.BENCH_STATUS_N ?? 1000);
 // 1,000: the p99 of 200 declares (the default until 12-06) is their second-slowest, and moved
 // ×1.5–2.6 of bare Bolt's between runs of the same build.
 const DECLARE_N = Number(process.env.BENCH_DECLARE_N ?? 1000);
+const WARM_N = Number(process.env.BENCH_WARM_N ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 /** Which commands to measure (comma-separated), e.g. `status` alone for a profile of that path. */
 const COMMANDS = (process.env.BENCH_COMMANDS ?? 'help,status,declare').split(',');
@@ -90,8 +91,8 @@ async function quiet(): Promise<void> {
 // in later rounds), which made the p99 a measure of the warm-up.
 await load(ports.drbot, 1, 'declare sev3 Benchmark warm-up incident');
 for (const port of Object.values(ports)) {
-  if (COMMANDS.includes('help')) await load(port, 500, 'help');
-  await load(port, 500, 'status INC-1');
+  if (COMMANDS.includes('help')) await load(port, WARM_N, 'help');
+  await load(port, WARM_N, 'status INC-1');
   if (COMMANDS.includes('declare')) await load(port, 30, 'declare sev3 Warm-up', true);
 }
 await quiet();
